@@ -1,0 +1,64 @@
+// MAT-file access on top of matio: reading numeric variables of any class as float64 tensors, and
+// writing tensors to a MAT file atomically (temporary name in the same folder, then rename).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spikernn {
+
+// An open MAT file (v4, v5 compressed or not, or v7.3/HDF5) for reading.
+class MatReader {
+ public:
+  // Throws FileError if `path` is missing, a directory, or not a MAT file.
+  explicit MatReader(std::string path);
+  ~MatReader();
+  MatReader(const MatReader&) = delete;
+  MatReader& operator=(const MatReader&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::vector<std::string> names() const;
+  bool has(const std::string& name) const;
+
+  // A real numeric or logical array (any MATLAB class) as a float64 tensor of shape rows × cols,
+  // or the array's own shape for N-D arrays. Throws ModelFormatError naming the file and the
+  // variable for a missing variable, or a char, cell, struct, sparse or complex one.
+  torch::Tensor read_numeric(const std::string& name) const;
+
+ private:
+  std::string path_;
+  void* mat_;  // mat_t*, kept opaque so matio stays a private dependency
+};
+
+// One variable to write: a tensor, or (when `value` is undefined) the char array `text`.
+// 0-D tensors become 1×1, 1-D tensors become 1×n rows (as scipy's savemat does); floating
+// tensors are written as double, integer tensors as int64, bool as logical.
+struct MatVariable {
+  MatVariable(std::string name, torch::Tensor value)
+      : name(std::move(name)), value(std::move(value)) {}
+  static MatVariable string(std::string name, std::string text) {
+    MatVariable v(std::move(name), torch::Tensor());
+    v.text = std::move(text);
+    return v;
+  }
+
+  std::string name;
+  torch::Tensor value;
+  std::string text;
+};
+
+// Throws FileError unless a file can be created at `path` (its folder exists and is writable,
+// and `path` is not a folder), so that long runs fail before they start rather than at the end.
+void check_writable_destination(const std::string& path);
+
+enum class MatFormat { V5, V73 };  // MAT v5 (scipy.io reads it) or v7.3 (HDF5)
+
+// Writes `variables` into a new MAT file at `path`: a temporary file in the same folder is
+// written, flushed and renamed over `path`, so a failure leaves no file (or the old one intact).
+void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
+                    MatFormat format = MatFormat::V5);
+
+}  // namespace spikernn

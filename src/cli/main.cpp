@@ -1,0 +1,39 @@
+#include <torch/torch.h>
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "spikernn/error.hpp"
+#include "spikernn/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "spikernn: leaky integrate-and-fire spiking RNNs mapped from trained rate RNNs "
+      "(Kim, Li & Sejnowski, PNAS 2019)"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", [] {
+    return "spikernn " + spikernn::version() + " (LibTorch " + spikernn::torch_version() +
+           ", CUDA " + (torch::cuda::is_available() ? "available" : "not available") + ")";
+  });
+  spikernn::cli::add_simulate_command(app);
+  try {
+    app.parse(argc, argv);
+    if (app.get_subcommands().empty()) {
+      std::cout << app.help();
+      return 0;
+    }
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const spikernn::Error& e) {
+    std::cerr << "spikernn: error: " << e.what() << '\n';
+    return 1;
+  } catch (const c10::Error& e) {
+    std::cerr << "spikernn: error (LibTorch): " << e.what_without_backtrace() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "spikernn: error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,116 @@
+#include "spikernn/json_fields.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+#include "spikernn/error.hpp"
+
+namespace spikernn::json_fields {
+namespace {
+
+[[noreturn]] void wrong_type(const std::string& key, const char* expected,
+                             const nlohmann::json& found) {
+  throw ConfigError("key '" + key + "': expected " + expected + ", found " + found.type_name() +
+                    " " + found.dump());
+}
+
+const nlohmann::json* find(const nlohmann::json& j, const std::string& key) {
+  auto it = j.find(key);
+  return it == j.end() ? nullptr : &*it;
+}
+
+bool is_integral(const nlohmann::json& v) {
+  if (v.is_number_integer()) return true;
+  if (!v.is_number_float()) return false;
+  const double d = v.get<double>();
+  return std::isfinite(d) && d == std::floor(d);
+}
+
+}  // namespace
+
+void reject_unknown_keys(const nlohmann::json& j, const std::vector<std::string>& known,
+                         const std::string& context) {
+  if (!j.is_object())
+    throw ConfigError(context + ": expected a JSON object, found " + j.type_name());
+  for (const auto& item : j.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    throw ConfigError(context + ": unknown key '" + item.key() + "' (known keys: " + list + ")");
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, double& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_number()) wrong_type(key, "a number", *v);
+    out = v->get<double>();
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, int64_t& out) {
+  if (const auto* v = find(j, key)) {
+    if (!is_integral(*v)) wrong_type(key, "an integer", *v);
+    out = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, bool& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_boolean()) wrong_type(key, "true or false", *v);
+    out = v->get<bool>();
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, std::string& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_string()) wrong_type(key, "a string", *v);
+    out = v->get<std::string>();
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_array() || !std::all_of(v->begin(), v->end(), is_integral))
+      wrong_type(key, "an array of integers", *v);
+    out.clear();
+    for (const auto& e : *v) out.push_back(static_cast<int64_t>(e.get<double>()));
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_array() ||
+        !std::all_of(v->begin(), v->end(), [](const auto& e) { return e.is_string(); }))
+      wrong_type(key, "an array of strings", *v);
+    out = v->get<std::vector<std::string>>();
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, std::optional<uint64_t>& out) {
+  if (const auto* v = find(j, key)) {
+    if (v->is_null()) return out.reset();
+    if (!is_integral(*v) || v->get<double>() < 0) wrong_type(key, "a non-negative integer", *v);
+    out = v->is_number_unsigned() ? v->get<uint64_t>() : static_cast<uint64_t>(v->get<double>());
+  }
+}
+
+void read(const nlohmann::json& j, const std::string& key, std::optional<double>& out) {
+  if (const auto* v = find(j, key)) {
+    if (v->is_null()) return out.reset();
+    if (!v->is_number()) wrong_type(key, "a number", *v);
+    out = v->get<double>();
+  }
+}
+
+nlohmann::json parse_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw FileError("'" + path + "': cannot open the JSON file");
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ConfigError("'" + path + "': malformed JSON: " + e.what());
+  }
+}
+
+}  // namespace spikernn::json_fields

@@ -1,0 +1,160 @@
+// The `spikernn` executable, run as a user would: exit status, messages and files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "spikernn/mat_file.hpp"
+#include "test_support.hpp"
+
+namespace spikernn {
+namespace {
+
+using testing::kGoNoGoModel;
+using testing::ScratchDir;
+using testing::source_path;
+
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun run_cli(const std::string& arguments, const ScratchDir& dir) {
+  const std::string log = dir.file("cli.log");
+  const int raw =
+      std::system((std::string(SPIKERNN_CLI) + " " + arguments + " > " + log + " 2>&1").c_str());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text.str()};
+}
+
+const std::string kGo = source_path("configs/stimuli/go_nogo_go.json");
+
+std::string simulate_args(const std::string& extra) {
+  return "simulate --model " + kGoNoGoModel + " --stimulus " + kGo +
+         " --scaling-factor 50 --seed 3 " + extra;
+}
+
+TEST(Cli, SimulateWritesThePortsVariables) {
+  ScratchDir dir;
+  const std::string out = dir.file("go.mat");
+  const CliRun run = run_cli(simulate_args("--output " + out), dir);
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("20000 steps"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("seed 3"), std::string::npos) << run.output;
+  MatReader mat(out);
+  EXPECT_EQ(mat.read_numeric("REC").sizes(), (std::vector<int64_t>{200, 20000}));
+  EXPECT_EQ(mat.read_numeric("spk").sizes(), (std::vector<int64_t>{200, 20000}));
+  EXPECT_EQ(mat.read_numeric("out").sizes(), (std::vector<int64_t>{1, 20000}));
+  EXPECT_EQ(mat.read_numeric("all_fr").sizes(), (std::vector<int64_t>{1, 200}));
+  EXPECT_EQ(mat.read_numeric("W").sizes(), (std::vector<int64_t>{200, 200}));
+  EXPECT_EQ(mat.read_numeric("nt").item<double>(), 20000);
+  EXPECT_DOUBLE_EQ(mat.read_numeric("dt").item<double>(), 0.00005);
+  for (const char* name : {"IPSCs", "rs", "T", "td", "td0", "config", "spikernn_version"})
+    EXPECT_TRUE(mat.has(name)) << name;
+  // Only the output file is left in the folder: the temporary one was renamed.
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 2);
+}
+
+TEST(Cli, RecordSelectsVariablesAndStimsFlagsParse) {
+  ScratchDir dir;
+  const std::string out = dir.file("sel.mat");
+  const CliRun run = run_cli(simulate_args("--record out,spk --stims-mode exc --stims-dur 100,900 "
+                                           "--stims-units 1,2,3 --downsample 2 --output " +
+                                           out),
+                             dir);
+  ASSERT_EQ(run.status, 0) << run.output;
+  MatReader mat(out);
+  EXPECT_TRUE(mat.has("out") && mat.has("spk"));
+  EXPECT_FALSE(mat.has("REC") || mat.has("rs") || mat.has("IPSCs") || mat.has("all_fr"));
+  EXPECT_EQ(mat.read_numeric("spk").size(1), 10000);
+}
+
+TEST(Cli, ConfigFileWithRelativePathsAndFlagOverrides) {
+  ScratchDir dir;
+  const CliRun a = run_cli("simulate --config " + source_path("configs/simulate_go.json") +
+                               " --record out --output " + dir.file("a.mat"),
+                           dir);
+  ASSERT_EQ(a.status, 0) << a.output;
+  const CliRun b = run_cli("simulate --config " + source_path("configs/simulate_go.json") +
+                               " --seed 99 --record out --output " + dir.file("b.mat"),
+                           dir);
+  ASSERT_EQ(b.status, 0) << b.output;
+  EXPECT_NE(b.output.find("seed 99"), std::string::npos) << b.output;
+  EXPECT_FALSE(torch::equal(MatReader(dir.file("a.mat")).read_numeric("out"),
+                            MatReader(dir.file("b.mat")).read_numeric("out")));
+}
+
+struct BadRun {
+  std::string name, arguments, message;
+};
+
+void PrintTo(const BadRun& run, std::ostream* os) { *os << run.name; }
+
+class CliRefuses : public ::testing::TestWithParam<BadRun> {};
+
+TEST_P(CliRefuses, WithOneLineAndNoOutput) {
+  ScratchDir dir;
+  std::ofstream(dir.file("unknown.json")) << R"({"model": "m.mat", "sead": 3})";
+  std::ofstream(dir.file("wrongtype.json")) << R"({"downsample": "two"})";
+  std::string arguments = GetParam().arguments;
+  for (auto pos = arguments.find("DIR/"); pos != std::string::npos; pos = arguments.find("DIR/"))
+    arguments.replace(pos, 4, dir.path().string() + "/");
+  if (arguments.find("--output") == std::string::npos)
+    arguments += " --output " + dir.file("out.mat");
+  const CliRun run = run_cli(arguments, dir);
+  EXPECT_NE(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find(GetParam().message), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.mat")));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 3)
+      << "only the two configs and the log: no temporary file left";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadInputs, CliRefuses,
+    ::testing::Values(
+        BadRun{"MissingModel",
+               "simulate --model DIR/none.mat --stimulus " + kGo + " --scaling-factor 50",
+               "none.mat': no such file"},
+        BadRun{"NoScalingFactor", "simulate --model " + kGoNoGoModel + " --stimulus " + kGo,
+               "holds no opt_scaling_factor"},
+        BadRun{"NegativeLambda",
+               "simulate --model " + kGoNoGoModel + " --stimulus " + kGo + " --scaling-factor -2",
+               "--scaling-factor (or 'scaling_factor'): expected a positive"},
+        BadRun{"UnknownConfigKey", "simulate --config DIR/unknown.json", "unknown key 'sead'"},
+        BadRun{"WrongConfigType", "simulate --config DIR/wrongtype.json",
+               "key 'downsample': expected an integer, found string"},
+        BadRun{"BadStimsMode", simulate_args("--stims-mode zap"), "--stims-mode: expected none"},
+        BadRun{"UnitOutOfRange",
+               simulate_args("--stims-mode exc --stims-dur 1,5 --stims-units 250"), "found 250"},
+        BadRun{"UnknownTrace", simulate_args("--record spikes"), "unknown trace 'spikes'"},
+        BadRun{"MissingFolder", simulate_args("--output DIR/no/such/dir/x.mat"), "does not exist"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(Cli, CudaWhereNoneIsAClearError) {
+  if (torch::cuda::is_available()) GTEST_SKIP() << "a CUDA device is present";
+  ScratchDir dir;
+  const CliRun run = run_cli(simulate_args("--device cuda"), dir);
+  EXPECT_NE(run.status, 0);
+  EXPECT_NE(run.output.find("CUDA is not available"), std::string::npos) << run.output;
+}
+
+TEST(Cli, VersionAndHelp) {
+  ScratchDir dir;
+  const CliRun version = run_cli("--version", dir);
+  EXPECT_EQ(version.status, 0);
+  EXPECT_NE(version.output.find("LibTorch"), std::string::npos) << version.output;
+  const CliRun help = run_cli("simulate --help", dir);
+  EXPECT_EQ(help.status, 0);
+  for (const char* flag :
+       {"--model", "--scaling-factor", "--stimulus", "--stims-mode", "--stims-dur", "--stims-units",
+        "--downsample", "--use-initial-weights", "--seed", "--device", "--record", "--output",
+        "--config", "--clamp-negative-weights"})
+    EXPECT_NE(help.output.find(flag), std::string::npos) << flag;
+}
+
+}  // namespace
+}  // namespace spikernn

@@ -1,0 +1,122 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "spikernn/error.hpp"
+#include "spikernn/spiking_config.hpp"
+#include "test_support.hpp"
+
+namespace spikernn {
+namespace {
+
+using nlohmann::json;
+
+TEST(SpikingConfig, DefaultsAreThePorts) {
+  const SpikingConfig c = create_default_spiking_config();
+  EXPECT_EQ(c.N, 200);
+  EXPECT_DOUBLE_EQ(c.dt, 0.00005);
+  EXPECT_EQ(c.downsample, 1);
+  EXPECT_DOUBLE_EQ(c.scaling_factor, 50.0);
+  EXPECT_DOUBLE_EQ(c.tref, 0.002);
+  EXPECT_DOUBLE_EQ(c.tm, 0.010);
+  EXPECT_DOUBLE_EQ(c.vreset, -65.0);
+  EXPECT_DOUBLE_EQ(c.vpeak, -40.0);
+  EXPECT_DOUBLE_EQ(c.tr, 0.002);
+  EXPECT_FALSE(c.use_initial_weights);
+  EXPECT_EQ(c.device, "cpu");
+  EXPECT_EQ(c.dtype, "float64");
+  EXPECT_FALSE(c.seed.has_value());
+  EXPECT_FALSE(c.clamp_negative_weights);
+}
+
+TEST(SpikingConfig, JsonRoundTrip) {
+  SpikingConfig c;
+  c.N = 300;
+  c.dt = 1e-4;
+  c.downsample = 2;
+  c.scaling_factor = 42.5;
+  c.seed = 17;
+  c.dtype = "float32";
+  c.clamp_negative_weights = true;
+  const json j = c;
+  const SpikingConfig back = j.get<SpikingConfig>();
+  EXPECT_EQ(json(back), j);
+  EXPECT_EQ(back.seed, std::optional<uint64_t>(17));
+  EXPECT_EQ(json::parse(j.dump()).get<SpikingConfig>().N, 300);
+}
+
+TEST(SpikingConfig, AbsentKeysKeepDefaultsAndNullSeedIsUnset) {
+  const SpikingConfig c = json{{"scaling_factor", 30}, {"seed", nullptr}}.get<SpikingConfig>();
+  EXPECT_DOUBLE_EQ(c.scaling_factor, 30.0);
+  EXPECT_DOUBLE_EQ(c.tm, 0.010);
+  EXPECT_FALSE(c.seed.has_value());
+}
+
+TEST(SpikingConfig, UnknownKeyIsNamed) {
+  const std::string message =
+      SPIKERNN_ERROR_MESSAGE(json({{"scaling_factr", 3}}).get<SpikingConfig>(), ConfigError);
+  EXPECT_NE(message.find("unknown key 'scaling_factr'"), std::string::npos) << message;
+  EXPECT_NE(message.find("scaling_factor"), std::string::npos) << "lists the known keys";
+}
+
+TEST(SpikingConfig, WrongTypeNamesKeyAndType) {
+  const std::string message =
+      SPIKERNN_ERROR_MESSAGE(json({{"dt", "fast"}}).get<SpikingConfig>(), ConfigError);
+  EXPECT_NE(message.find("key 'dt'"), std::string::npos) << message;
+  EXPECT_NE(message.find("expected a number"), std::string::npos) << message;
+  EXPECT_NE(message.find("found string"), std::string::npos) << message;
+
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(json({{"downsample", 1.5}}).get<SpikingConfig>(), ConfigError)
+                .find("expected an integer"),
+            std::string::npos);
+  EXPECT_NE(
+      SPIKERNN_ERROR_MESSAGE(json({{"use_initial_weights", 1}}).get<SpikingConfig>(), ConfigError)
+          .find("expected true or false"),
+      std::string::npos);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(json({{"seed", -3}}).get<SpikingConfig>(), ConfigError)
+                .find("key 'seed'"),
+            std::string::npos);
+}
+
+struct Rule {
+  json value;
+  std::string key;
+};
+
+void PrintTo(const Rule& rule, std::ostream* os) { *os << rule.value.dump(); }
+
+class ValidationRule : public ::testing::TestWithParam<Rule> {};
+
+TEST_P(ValidationRule, IsRefusedNamingTheKey) {
+  const std::string message =
+      SPIKERNN_ERROR_MESSAGE(GetParam().value.get<SpikingConfig>(), ConfigError);
+  EXPECT_NE(message.find("key '" + GetParam().key + "'"), std::string::npos) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(PortRules, ValidationRule,
+                         ::testing::Values(Rule{{{"N", 0}}, "N"}, Rule{{{"dt", 0}}, "dt"},
+                                           Rule{{{"downsample", 0}}, "downsample"},
+                                           Rule{{{"scaling_factor", -1}}, "scaling_factor"},
+                                           Rule{{{"scaling_factor", 0}}, "scaling_factor"},
+                                           Rule{{{"tref", -0.001}}, "tref"},
+                                           Rule{{{"tm", 0}}, "tm"}, Rule{{{"tr", 0}}, "tr"},
+                                           Rule{{{"vpeak", -70}}, "vpeak"},
+                                           Rule{{{"dtype", "float16"}}, "dtype"},
+                                           Rule{{{"device", "tpu"}}, "device"}));
+
+TEST(SpikingConfig, FileErrorsNameTheFile) {
+  testing::ScratchDir dir;
+  const std::string path = dir.file("bad.json");
+  std::ofstream(path) << "{\"dt\": 0.0001,";
+  const std::string message = SPIKERNN_ERROR_MESSAGE(load_spiking_config(path), ConfigError);
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("malformed JSON"), std::string::npos) << message;
+
+  std::ofstream(path) << R"({"tm": "slow"})";
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(load_spiking_config(path), ConfigError).find(path),
+            std::string::npos);
+  EXPECT_THROW(load_spiking_config(dir.file("missing.json")), FileError);
+}
+
+}  // namespace
+}  // namespace spikernn

@@ -1,0 +1,46 @@
+// Helpers shared by the tests: paths into the source tree and scratch folders.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+namespace spikernn::testing {
+
+inline std::string source_path(const std::string& relative) {
+  return std::string(SPIKERNN_SOURCE_DIR) + "/" + relative;
+}
+
+inline const std::string kGoNoGoModel = source_path("models/go_nogo_N200_taus4-20_sigmoid.mat");
+
+// A fresh, empty folder removed when the object goes away.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "spikernn-test-XXXXXX").string();
+    path_ = ::mkdtemp(pattern.data());
+  }
+  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// The message of the exception `statement` throws as type `E`, or a failure if it throws none.
+#define SPIKERNN_ERROR_MESSAGE(statement, E)          \
+  [&]() -> std::string {                              \
+    try {                                             \
+      statement;                                      \
+    } catch (const E& e) {                            \
+      return e.what();                                \
+    }                                                 \
+    ADD_FAILURE() << #statement " did not throw " #E; \
+    return "";                                        \
+  }()
+
+}  // namespace spikernn::testing
