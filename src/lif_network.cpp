@@ -113,11 +113,13 @@ void LIFNetworkImpl::set_scaling_factor(double scaling_factor) {
   if (loaded_) apply_scaling_factor();
 }
 
-void LIFNetworkImpl::initialize_lif_params() {
+void LIFNetworkImpl::initialize_lif_params() { params_ = current_params(); }
+
+LIFParams LIFNetworkImpl::current_params() const {
   if (!loaded_) throw Error("LIFNetwork: no rate model loaded; call load_rate_weights first");
   const double dt = config_.dt * static_cast<double>(config_.downsample);
-  params_ = make_lif_params(dt, config_.tref, config_.tm, config_.vreset, config_.vpeak, config_.tr,
-                            W_, td_);
+  return make_lif_params(dt, config_.tref, config_.tm, config_.vreset, config_.vpeak, config_.tr,
+                         W_, td_);
 }
 
 torch::Tensor LIFNetworkImpl::compute_firing_rates(const torch::Tensor& spikes) const {
@@ -137,8 +139,9 @@ SimulationResult LIFNetworkImpl::simulate(const torch::Tensor& u, const Stims& s
 }
 
 SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const Stims& stims,
-                                                const Record& record) {
-  initialize_lif_params();  // buffers may have moved with .to(device) since the last call
+                                                const Record& record,
+                                                std::optional<uint64_t> seed) const {
+  const LIFParams p = current_params();  // from the buffers, wherever .to() has put them
   const int64_t N = config_.N;
   if (u.dim() != 3 || u.size(1) != n_inputs())
     throw InvalidArgument("stimulus u: expected " + std::to_string(n_inputs()) +
@@ -147,7 +150,6 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
     throw InvalidArgument("stimulus u: expected finite values, found NaN or Inf");
   validate_stims(stims, N);
 
-  const LIFParams& p = params_;
   const auto options = W_.options();
   const int64_t B = u.size(0);
   const torch::Tensor u_ds =
@@ -163,7 +165,7 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   result.T = static_cast<double>(columns - 1) * p.dt * 100;
   result.nt = static_cast<int64_t>(std::nearbyint(result.T / p.dt));
   result.scaling_factor = config_.scaling_factor;
-  result.seed = config_.seed;
+  result.seed = seed ? seed : config_.seed;
   const int64_t nt = result.nt;
 
   // w_in · u one trial at a time, as the port's 2-D product (same BLAS call, same rounding).
@@ -187,8 +189,8 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   torch::Tensor counts = torch::zeros({B, N}, options);
 
   // Without a seed, torch's global generator: `torch::manual_seed(s)` then behaves as in the port.
-  at::Generator generator = config_.seed ? make_generator(options.device(), *config_.seed)
-                                         : at::globalContext().defaultGenerator(options.device());
+  at::Generator generator = result.seed ? make_generator(options.device(), *result.seed)
+                                        : at::globalContext().defaultGenerator(options.device());
   LIFState state = lif_initial_state(p, B, generator);
   for (int64_t i = 0; i < nt; ++i) {
     if (IPSCs.defined()) IPSCs[i].copy_(state.ipsc);

@@ -37,14 +37,18 @@ LIFState lif_initial_state(const LIFParams& params, int64_t batch, at::Generator
 namespace {
 
 // Σ of the columns of W for the units that fired. A batch of one selects the columns as the port
-// does (same op, same summation order); larger batches use one product for all trials.
+// does (same op, same summation order). Larger batches add only the fired columns on the CPU,
+// where spikes are rare, and use one product on a GPU, where finding them would stall the device.
 torch::Tensor recurrent_input(const torch::Tensor& W, const torch::Tensor& fired,
                               const torch::Tensor& spikes) {
   if (fired.size(0) == 1) {
     const torch::Tensor index = fired[0].nonzero().squeeze(1);
     return W.index({torch::indexing::Slice(), index}).sum(1).unsqueeze(0);
   }
-  return torch::matmul(spikes, W.t());
+  if (W.is_cuda()) return torch::matmul(spikes, W.t());
+  const torch::Tensor events = fired.nonzero();  // rows of (trial, unit)
+  return torch::zeros_like(spikes).index_add_(0, events.select(1, 0),
+                                              W.t().index_select(0, events.select(1, 1)));
 }
 
 }  // namespace

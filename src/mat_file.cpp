@@ -1,15 +1,18 @@
 #include "spikernn/mat_file.hpp"
 
-#include <fcntl.h>
 #include <matio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <random>
 #include <sstream>
 
 #include "spikernn/error.hpp"
+#include "spikernn/output_files.hpp"
 #include "spikernn/version.hpp"
 
 namespace spikernn {
@@ -182,6 +185,30 @@ torch::Tensor MatReader::read_numeric(const std::string& name) const {
   return t.permute(axes).contiguous();
 }
 
+std::string MatReader::read_string(const std::string& name) const {
+  MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
+  if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing");
+  if (var->class_type != MAT_C_CHAR || var->data == nullptr)
+    throw ModelFormatError(describe(path_, name) + ": expected text (a char array), found " +
+                           class_name(var->class_type));
+  const size_t n = var->nbytes / std::max<size_t>(var->data_size, 1);
+  std::string text;
+  for (size_t i = 0; i < n; ++i) {
+    switch (var->data_size) {
+      case 1:
+        text += static_cast<const char*>(var->data)[i];
+        break;
+      case 2:
+        text += static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
+        break;
+      default:
+        text += static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
+        break;
+    }
+  }
+  return text;
+}
+
 namespace {
 
 MatVarPtr make_text_matvar(const MatVariable& variable) {
@@ -226,68 +253,87 @@ MatVarPtr make_matvar(const MatVariable& variable) {
   return var;
 }
 
-std::string temporary_name_for(const fs::path& target) {
-  std::random_device rd;
-  std::ostringstream name;
-  name << "." << target.filename().string() << ".tmp-" << ::getpid() << "-" << std::hex << rd();
-  return (target.parent_path() / name.str()).string();
-}
-
-void flush_to_disk(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw FileError("'" + path + "': could not flush to disk");
-  }
-  ::close(fd);
-}
-
 }  // namespace
 
-void check_writable_destination(const std::string& path) {
-  const fs::path target(path);
-  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec))
-    throw FileError("cannot write '" + path + "': folder '" + folder.string() + "' does not exist");
-  if (fs::is_directory(target, ec))
-    throw FileError("cannot write '" + path + "': it is a directory");
-  if (::access(folder.c_str(), W_OK) != 0)
-    throw FileError("cannot write '" + path + "': folder '" + folder.string() +
-                    "' is not writable");
+namespace {
+
+void write_variable(mat_t* mat, matvar_t* var, const std::string& path, matio_compression c) {
+  if (Mat_VarWrite(mat, var, c) != 0)
+    throw FileError("cannot write '" + path + "': writing variable '" + var->name +
+                    "' failed (disk full?)");
 }
 
-void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
-                    MatFormat format) {
+// Creates a MAT file of version `ft` under a temporary name beside `path`, lets `fill` write its
+// variables, flushes it and renames it over `path`; on any failure the temporary file is removed.
+void write_atomically(const std::string& path, mat_ft ft, const std::function<void(mat_t*)>& fill,
+                      std::optional<fs::perms> permissions = std::nullopt) {
   install_matio_logger();
   check_writable_destination(path);
-  const fs::path target(path);
-  const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  std::error_code ec;
-  const std::string temporary = temporary_name_for(folder / target.filename());
+  const std::string temporary = temporary_name_for(path);
   const std::string header = "MATLAB MAT-file, written by spikernn " + version();
-  mat_t* mat = Mat_CreateVer(temporary.c_str(), header.c_str(),
-                             format == MatFormat::V73 ? MAT_FT_MAT73 : MAT_FT_MAT5);
+  mat_t* mat = Mat_CreateVer(temporary.c_str(), header.c_str(), ft);
   if (mat == nullptr) throw FileError("cannot create '" + temporary + "'");
+  std::error_code ec;
   try {
-    for (const MatVariable& variable : variables) {
-      MatVarPtr var = make_matvar(variable);
-      if (Mat_VarWrite(mat, var.get(), MAT_COMPRESSION_NONE) != 0)
-        throw FileError("cannot write '" + path + "': writing variable '" + variable.name +
-                        "' failed (disk full?)");
-    }
-    if (Mat_Close(mat) != 0) {
-      mat = nullptr;
-      throw FileError("cannot write '" + path + "': closing the file failed (disk full?)");
-    }
+    fill(mat);
+    const int closed = Mat_Close(mat);
     mat = nullptr;
-    flush_to_disk(temporary);
-    fs::rename(temporary, target);
+    if (closed != 0)
+      throw FileError("cannot write '" + path + "': closing the file failed (disk full?)");
   } catch (...) {
     if (mat != nullptr) Mat_Close(mat);
     fs::remove(temporary, ec);
     throw;
   }
+  commit_temporary(temporary, path, permissions);
+}
+
+}  // namespace
+
+void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
+                    MatFormat format) {
+  write_atomically(path, format == MatFormat::V73 ? MAT_FT_MAT73 : MAT_FT_MAT5, [&](mat_t* mat) {
+    for (const MatVariable& variable : variables)
+      write_variable(mat, make_matvar(variable).get(), path, MAT_COMPRESSION_NONE);
+  });
+}
+
+void update_mat_file(const std::string& path, const std::vector<MatVariable>& variables) {
+  install_matio_logger();
+  std::error_code ec;
+  const fs::perms mode = fs::status(path, ec).permissions();
+  if (!fs::exists(path, ec)) throw FileError("'" + path + "': no such file");
+  if (::access(path.c_str(), W_OK) != 0)
+    throw FileError("cannot update '" + path + "': the file is read-only");
+  mat_t* old = Mat_Open(path.c_str(), MAT_ACC_RDONLY);
+  if (old == nullptr) throw FileError("'" + path + "': not a readable MAT file");
+  std::unique_ptr<mat_t, int (*)(mat_t*)> old_file(old, Mat_Close);
+  const mat_ft ft = Mat_GetVersion(old) == MAT_FT_MAT73 ? MAT_FT_MAT73 : MAT_FT_MAT5;
+
+  // Read everything first, so that a damaged variable stops the update before anything is written.
+  std::vector<MatVarPtr> kept;
+  const auto replaced = [&](const char* name) {
+    for (const MatVariable& v : variables)
+      if (v.name == name) return true;
+    return false;
+  };
+  while (matvar_t* info = Mat_VarReadNextInfo(old)) {
+    MatVarPtr holder(info);
+    if (replaced(info->name)) continue;
+    MatVarPtr full(Mat_VarRead(old, info->name));
+    if (full == nullptr)
+      throw ModelFormatError(describe(path, info->name) +
+                             " could not be read; the file was left untouched");
+    kept.push_back(std::move(full));
+  }
+  write_atomically(
+      path, ft,
+      [&](mat_t* mat) {
+        for (const MatVarPtr& var : kept) write_variable(mat, var.get(), path, var->compression);
+        for (const MatVariable& variable : variables)
+          write_variable(mat, make_matvar(variable).get(), path, MAT_COMPRESSION_NONE);
+      },
+      mode);
 }
 
 }  // namespace spikernn

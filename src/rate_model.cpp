@@ -106,6 +106,7 @@ RateModel load_rate_model(const std::string& path) {
     model.opt_scaling_factor =
         scalar_of(model, "opt_scaling_factor", mat.read_numeric("opt_scaling_factor"));
 
+  if (mat.has("activation")) model.activation = mat.read_string("activation");
   validate_rate_model(model);
   // Binary masks are stored as double or logical; keep them as bool after checking their values.
   expect_binary(model, "inh", model.inh);

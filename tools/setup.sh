@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config libtorch-dev libmatio-dev nlohmann-json3-dev
-          libgtest-dev libcli11-dev libbenchmark-dev)
+          libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 
 #include "spikernn/lif_step.hpp"
@@ -51,8 +52,10 @@ class LIFNetworkImpl : public AbstractSpikingRNN {
   torch::Tensor compute_firing_rates(const torch::Tensor& spikes) const override;
 
   // B trials at once: `u` is B × n_inputs × columns; results carry a leading batch dimension.
+  // `seed` overrides the config's seed for this call. Safe to call from several threads at once.
   SimulationResult simulate_batch(const torch::Tensor& u, const Stims& stims = Stims::none(),
-                                  const Record& record = Record::all());
+                                  const Record& record = Record::all(),
+                                  std::optional<uint64_t> seed = std::nullopt) const;
 
   // Changes λ (rescales W and w_out); the buffers stay on their device.
   void set_scaling_factor(double scaling_factor);
@@ -63,6 +66,7 @@ class LIFNetworkImpl : public AbstractSpikingRNN {
 
  private:
   void apply_scaling_factor();
+  LIFParams current_params() const;
 
   torch::Tensor w_rec_, W_, w_in_, w_out_raw_, w_out_, td_, td0_;
   LIFParams params_;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "spikernn/output_files.hpp"
+
 namespace spikernn {
 
 // An open MAT file (v4, v5 compressed or not, or v7.3/HDF5) for reading.
@@ -27,6 +29,8 @@ class MatReader {
   // or the array's own shape for N-D arrays. Throws ModelFormatError naming the file and the
   // variable for a missing variable, or a char, cell, struct, sparse or complex one.
   torch::Tensor read_numeric(const std::string& name) const;
+  // A char array as text (one row). Throws ModelFormatError for a missing or non-char variable.
+  std::string read_string(const std::string& name) const;
 
  private:
   std::string path_;
@@ -50,15 +54,17 @@ struct MatVariable {
   std::string text;
 };
 
-// Throws FileError unless a file can be created at `path` (its folder exists and is writable,
-// and `path` is not a folder), so that long runs fail before they start rather than at the end.
-void check_writable_destination(const std::string& path);
-
 enum class MatFormat { V5, V73 };  // MAT v5 (scipy.io reads it) or v7.3 (HDF5)
 
 // Writes `variables` into a new MAT file at `path`: a temporary file in the same folder is
 // written, flushed and renamed over `path`, so a failure leaves no file (or the old one intact).
 void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
                     MatFormat format = MatFormat::V5);
+
+// Replaces or adds `variables` in the MAT file at `path`, keeping every other variable exactly as
+// it was (strings, cells and structs included) and the file's format: the whole file is rewritten
+// to a temporary name in the same folder and renamed over the old one, so a failure leaves it
+// untouched. Throws FileError for a read-only file.
+void update_mat_file(const std::string& path, const std::vector<MatVariable>& variables);
 
 }  // namespace spikernn

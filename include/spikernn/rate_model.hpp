@@ -26,6 +26,7 @@ struct RateModel {
   torch::Tensor taus_gaus0;  // N, initial decay parameters
   std::optional<double> b_out;               // readout bias, when present
   std::optional<double> opt_scaling_factor;  // λ stored by a grid search, when present
+  std::string activation = "sigmoid";        // rate activation: sigmoid, clipped_relu, softplus
 
   int64_t n_inputs() const { return w_in.size(1); }
   // Entries of `w` below zero among connections the rate network's ReLU(w) never used.

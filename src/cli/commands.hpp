@@ -7,5 +7,9 @@ namespace spikernn::cli {
 
 // Adds `simulate` to `app`; its callback runs the simulation when the subcommand is chosen.
 void add_simulate_command(CLI::App& app);
+// Adds `grid-search`: the λ grid search of a model (or a folder of models).
+void add_grid_search_command(CLI::App& app);
+// Adds `eval`: accuracy, timing, rates and plots of a model on a task.
+void add_eval_command(CLI::App& app);
 
 }  // namespace spikernn::cli

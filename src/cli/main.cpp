@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
            ", CUDA " + (torch::cuda::is_available() ? "available" : "not available") + ")";
   });
   spikernn::cli::add_simulate_command(app);
+  spikernn::cli::add_grid_search_command(app);
+  spikernn::cli::add_eval_command(app);
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {

@@ -1,0 +1,39 @@
+// Runs many trials of one network in fixed-size batches spread over the CPU cores. Each batch has
+// its own seed derived from the run's seed and the batch's index, so results depend on the seed
+// and the batch size only, never on the number of threads.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "spikernn/lif_network.hpp"
+#include "spikernn/task.hpp"
+
+namespace spikernn {
+
+struct TrialRunOptions {
+  uint64_t seed = 0;
+  int64_t batch_size = 25;
+  bool parallel = true;                                  // batches on all cores, one thread each
+  Record record = Record::parse("out,all_fr");           // per-trial traces to keep
+  std::function<void(int64_t trials_done)> on_progress;  // called from worker threads
+  const std::atomic<bool>* cancel = nullptr;             // stop between batches when set
+};
+
+// Stacked results of `run_trials`, trial-major: outs n × nt, all_fr n × N, spk n × N × nt.
+struct TrialRunResult {
+  torch::Tensor outs, all_fr, spk;
+  double dt = 0;
+};
+
+// The seed of batch `index` of a run seeded with `seed` (splitmix64 of both).
+uint64_t batch_seed(uint64_t seed, int64_t index);
+
+// Simulates every trial (all of equal length). Throws Error("interrupted") when `cancel` is set.
+TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
+                          const TrialRunOptions& options);
+
+}  // namespace spikernn

@@ -1,0 +1,104 @@
+#include "cli_support.hpp"
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+
+#include "spikernn/error.hpp"
+#include "spikernn/grid_search.hpp"
+#include "spikernn/json_fields.hpp"
+
+namespace spikernn::cli {
+namespace fs = std::filesystem;
+
+CommandConfig::CommandConfig(const std::string& path, std::vector<std::string> keys,
+                             const std::vector<std::string>& path_keys)
+    : path_(path), json_(json_fields::parse_file(path)) {
+  keys.push_back("description");
+  try {
+    json_fields::reject_unknown_keys(json_, keys, "config");
+    for (const auto& key : path_keys) {
+      std::string value;
+      json_fields::read(json_, key, value);
+      if (!value.empty() && fs::path(value).is_relative())
+        json_[key] = (fs::path(path).parent_path() / value).lexically_normal().string();
+    }
+  } catch (const Error& e) {
+    throw ConfigError("'" + path_ + "': " + e.what());
+  }
+}
+
+template <typename T>
+void CommandConfig::read(const std::string& key, T& out) const {
+  try {
+    json_fields::read(json_, key, out);
+  } catch (const Error& e) {
+    throw ConfigError("'" + path_ + "': " + e.what());
+  }
+}
+template void CommandConfig::read(const std::string&, std::string&) const;
+template void CommandConfig::read(const std::string&, int64_t&) const;
+template void CommandConfig::read(const std::string&, bool&) const;
+template void CommandConfig::read(const std::string&, double&) const;
+template void CommandConfig::read(const std::string&, std::optional<double>&) const;
+
+void CommandConfig::read_object(const std::string& key, nlohmann::json& out) const {
+  if (!json_.contains(key)) return;
+  if (!json_[key].is_object())
+    throw ConfigError("'" + path_ + "': key '" + key + "': expected an object, found " +
+                      json_[key].type_name());
+  out = json_[key];
+}
+
+void CommandConfig::read_seed(const std::string& key, uint64_t& out) const {
+  std::optional<uint64_t> seed;
+  read(key, seed);
+  if (seed) out = *seed;
+}
+template void CommandConfig::read(const std::string&, std::optional<uint64_t>&) const;
+
+void CommandConfig::read_scaling_factors(const std::string& key, std::vector<double>& out) const {
+  if (!json_.contains(key)) return;
+  const nlohmann::json& v = json_[key];
+  try {
+    if (v.is_string()) {
+      out = parse_scaling_factors(v.get<std::string>(), "key '" + key + "'");
+    } else if (v.is_array() &&
+               std::all_of(v.begin(), v.end(), [](auto& e) { return e.is_number(); })) {
+      out = parse_scaling_factors(v.empty() ? "" : [&] {
+        std::string list;
+        for (const auto& e : v) list += (list.empty() ? "" : ",") + e.dump();
+        return list;
+      }(), "key '" + key + "'");
+    } else {
+      throw ConfigError("key '" + key +
+                        "': expected \"START:STOP:STEP\", \"A,B,C\" or an array "
+                        "of numbers, found " +
+                        std::string(v.type_name()));
+    }
+  } catch (const Error& e) {
+    throw ConfigError("'" + path_ + "': " + e.what());
+  }
+}
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) {
+  interrupted = true;
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  interrupted = false;
+  std::signal(SIGINT, on_interrupt);
+}
+
+InterruptGuard::~InterruptGuard() { std::signal(SIGINT, SIG_DFL); }
+
+const std::atomic<bool>& InterruptGuard::flag() const { return interrupted; }
+
+}  // namespace spikernn::cli

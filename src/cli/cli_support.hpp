@@ -1,0 +1,45 @@
+// Pieces shared by the subcommands: strict config files and Ctrl-C handling.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace spikernn::cli {
+
+// A command's JSON config: only `keys` (and "description") are allowed, and the values of
+// `path_keys` are taken relative to the config file. Read errors name the file and the key.
+class CommandConfig {
+ public:
+  CommandConfig(const std::string& path, std::vector<std::string> keys,
+                const std::vector<std::string>& path_keys);
+
+  template <typename T>
+  void read(const std::string& key, T& out) const;
+  void read_object(const std::string& key, nlohmann::json& out) const;
+  void read_seed(const std::string& key, uint64_t& out) const;
+  // A "START:STOP:STEP" / "A,B,C" string or an array of numbers.
+  void read_scaling_factors(const std::string& key, std::vector<double>& out) const;
+
+ private:
+  std::string path_;
+  nlohmann::json json_;
+};
+
+inline CommandConfig load_command_config(const std::string& path, std::vector<std::string> keys,
+                                         const std::vector<std::string>& path_keys) {
+  return CommandConfig(path, std::move(keys), path_keys);
+}
+
+// While alive, Ctrl-C (SIGINT) sets `flag()` instead of killing the process, so that long runs
+// stop between batches and leave their files untouched; a second Ctrl-C kills as usual.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  const std::atomic<bool>& flag() const;
+};
+
+}  // namespace spikernn::cli

@@ -1,0 +1,77 @@
+#include "spikernn/trial_runner.hpp"
+
+#include <mutex>
+#include <thread>
+
+#include "spikernn/error.hpp"
+
+namespace spikernn {
+
+uint64_t batch_seed(uint64_t seed, int64_t index) {
+  uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return (z ^ (z >> 31)) >> 1;  // 63 bits, so that it survives int64 files and JSON
+}
+
+TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
+                          const TrialRunOptions& options) {
+  if (trials.empty()) throw InvalidArgument("run_trials: no trials to run");
+  if (options.batch_size < 1)
+    throw InvalidArgument("batch size: expected >= 1, found " + std::to_string(options.batch_size));
+  const int64_t n = static_cast<int64_t>(trials.size());
+  const int64_t batches = (n + options.batch_size - 1) / options.batch_size;
+  std::vector<SimulationResult> results(static_cast<size_t>(batches));
+  std::atomic<int64_t> done{0};
+
+  const auto run_batch = [&](int64_t b) {
+    if (options.cancel != nullptr && options.cancel->load()) return;
+    const int64_t first = b * options.batch_size, last = std::min(n, first + options.batch_size);
+    std::vector<torch::Tensor> inputs;
+    for (int64_t i = first; i < last; ++i) inputs.push_back(trials[static_cast<size_t>(i)].u);
+    results[static_cast<size_t>(b)] = network.simulate_batch(
+        torch::stack(inputs), Stims::none(), options.record, batch_seed(options.seed, b));
+    const int64_t now = done += last - first;
+    if (options.on_progress) options.on_progress(now);
+  };
+  // Workers take batches in turn; which worker runs a batch does not change its result.
+  std::atomic<int64_t> next{0};
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  const auto work = [&] {
+    for (int64_t b = next++; b < batches; b = next++) {
+      try {
+        run_batch(b);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next = batches;
+      }
+    }
+  };
+  const int64_t threads =
+      options.parallel
+          ? std::min<int64_t>(batches, std::max(1u, std::thread::hardware_concurrency()))
+          : 1;
+  std::vector<std::thread> workers;
+  for (int64_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (auto& worker : workers) worker.join();
+  if (failure) std::rethrow_exception(failure);
+  if (options.cancel != nullptr && options.cancel->load()) throw Error("interrupted");
+
+  TrialRunResult out;
+  out.dt = results.front().dt;
+  const auto gather = [&](torch::Tensor SimulationResult::*member) {
+    if (!(results.front().*member).defined()) return torch::Tensor();
+    std::vector<torch::Tensor> parts;
+    for (const auto& r : results) parts.push_back(r.*member);
+    return torch::cat(parts);
+  };
+  out.outs = gather(&SimulationResult::out);
+  out.all_fr = gather(&SimulationResult::all_fr);
+  out.spk = gather(&SimulationResult::spk);
+  return out;
+}
+
+}  // namespace spikernn
