@@ -303,7 +303,11 @@ void update_mat_file(const std::string& path, const std::vector<MatVariable>& va
   std::error_code ec;
   const fs::perms mode = fs::status(path, ec).permissions();
   if (!fs::exists(path, ec)) throw FileError("'" + path + "': no such file");
-  if (::access(path.c_str(), W_OK) != 0)
+  // The mode bits, not access(2): root may write anywhere, but a file marked read-only by its
+  // owner is not to be replaced.
+  if ((mode & (fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write)) ==
+          fs::perms::none ||
+      ::access(path.c_str(), W_OK) != 0)
     throw FileError("cannot update '" + path + "': the file is read-only");
   mat_t* old = Mat_Open(path.c_str(), MAT_ACC_RDONLY);
   if (old == nullptr) throw FileError("'" + path + "': not a readable MAT file");

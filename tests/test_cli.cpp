@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "spikernn/mat_file.hpp"
 #include "test_support.hpp"
 
@@ -140,6 +142,60 @@ TEST(Cli, CudaWhereNoneIsAClearError) {
   const CliRun run = run_cli(simulate_args("--device cuda"), dir);
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.output.find("CUDA is not available"), std::string::npos) << run.output;
+}
+
+// A config for grid-search and eval with short Go-NoGo trials, in the scratch folder.
+std::string short_task_config(const ScratchDir& dir, const std::string& extra) {
+  const std::string model = dir.file("model.mat");
+  std::filesystem::copy_file(kGoNoGoModel, model);
+  std::filesystem::permissions(model, std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::add);
+  const std::string path = dir.file("run.json");
+  std::ofstream(path) << R"({"description": "test", "model": "model.mat", "task": "go-nogo",
+    "task_settings": {"columns": 61, "stim_on": 20, "stim_dur": 10, "score_from_step": 3500},
+    "trials": 6, "batch_size": 3, "seed": 4, "json": "out.json")"
+                      << extra << "}";
+  return path;
+}
+
+TEST(Cli, GridSearchPrintsTheTableAndWritesJsonAndThePlot) {
+  ScratchDir dir;
+  const std::string config =
+      short_task_config(dir, R"(, "scaling_factors": "20:40:20", "plots": "plots")");
+  const CliRun run = run_cli("grid-search --config " + config, dir);
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("optimum: lambda = "), std::string::npos) << run.output;
+  const nlohmann::json j = nlohmann::json::parse(std::ifstream(dir.file("out.json")));
+  EXPECT_EQ(j.at("results").at(0).at("scaling_factors"), nlohmann::json({20.0, 40.0}));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("plots/model_grid_search.png")));
+  EXPECT_TRUE(MatReader(dir.file("model.mat")).has("opt_scaling_factor"));
+}
+
+TEST(Cli, EvalWritesMetricsAsJson) {
+  ScratchDir dir;
+  const CliRun run =
+      run_cli("eval --config " + short_task_config(dir, "") + " --scaling-factor 20", dir);
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("overall accuracy"), std::string::npos) << run.output;
+  const nlohmann::json j = nlohmann::json::parse(std::ifstream(dir.file("out.json")));
+  for (const char* key : {"overall_accuracy", "go_accuracy", "nogo_accuracy", "spikernn_version"})
+    EXPECT_TRUE(j.contains(key)) << key;
+}
+
+TEST(Cli, GridSearchAndEvalRefuseBadInput) {
+  ScratchDir dir;
+  const std::string config = short_task_config(dir, "");
+  const CliRun factors = run_cli("grid-search --config " + config + " --scaling-factors 20:x", dir);
+  EXPECT_NE(factors.status, 0);
+  EXPECT_NE(factors.output.find("--scaling-factors: expected START:STOP:STEP"), std::string::npos)
+      << factors.output;
+  const CliRun task = run_cli("eval --config " + config + " --task poker --scaling-factor 20", dir);
+  EXPECT_NE(task.status, 0);
+  EXPECT_NE(task.output.find("task 'poker': unknown"), std::string::npos) << task.output;
+  const CliRun no_lambda = run_cli("eval --config " + config, dir);
+  EXPECT_NE(no_lambda.status, 0);
+  EXPECT_NE(no_lambda.output.find("holds no opt_scaling_factor"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.json")));
 }
 
 TEST(Cli, VersionAndHelp) {

@@ -1,0 +1,142 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "spikernn/error.hpp"
+#include "spikernn/evaluation.hpp"
+#include "spikernn/mat_file.hpp"
+#include "spikernn/rate_network.hpp"
+#include "spikernn/spike_analysis.hpp"
+#include "spikernn/tasks.hpp"
+#include "test_support.hpp"
+
+namespace spikernn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::kGoNoGoModel;
+using testing::ScratchDir;
+
+bool is_png(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, 8);
+  return in && std::string(magic + 1, 3) == "PNG" && fs::file_size(path) > 1000;
+}
+
+TEST(Evaluation, ReportsAccuracyTimingRatesAndPlots) {
+  ScratchDir dir;
+  EvaluationOptions o;
+  o.model_path = kGoNoGoModel;
+  o.scaling_factor = 20;
+  o.n_trials = 12;
+  o.batch_size = 6;
+  o.seed = 3;
+  o.show_progress = false;
+  o.task_settings = {{"columns", 81}, {"stim_on", 20}, {"stim_dur", 25}, {"score_from_step", 6000}};
+  o.plots_dir = dir.file("plots");
+  const EvaluationResult r = evaluate_task(o);
+  EXPECT_EQ(r.performance.condition_trials.at("go") + r.performance.condition_trials.at("nogo"),
+            12);
+  EXPECT_GE(r.performance.overall_accuracy, 0.0);
+  EXPECT_GT(r.exc_rate_hz, 0);
+  EXPECT_GT(r.inh_rate_hz, r.exc_rate_hz) << "inhibitory units fire faster in this model";
+  for (double t : r.response_times) EXPECT_GT(t, 0);
+  EXPECT_TRUE(std::isfinite(r.rate_correlation));
+  ASSERT_EQ(r.plots.size(), 3u) << "outputs and one raster per condition";
+  for (const auto& plot : r.plots) EXPECT_TRUE(is_png(plot)) << plot;
+
+  const nlohmann::json j = r;
+  for (const char* key : {"overall_accuracy", "go_accuracy", "nogo_accuracy", "response_times",
+                          "exc_rate_hz", "inh_rate_hz", "rate_correlation", "plots"})
+    EXPECT_TRUE(j.contains(key)) << key;
+}
+
+TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
+  // The Mante task needs a four-input model: the Go-NoGo model's input weights, repeated.
+  RateModel model = load_rate_model(kGoNoGoModel);
+  model.w_in = model.w_in.repeat({1, 4});
+  ScratchDir dir;
+  const std::string path = dir.file("four_inputs.mat");
+  write_mat_file(path, {{"w", model.w},
+                        {"w0", model.w0},
+                        {"w_in", model.w_in},
+                        {"w_out", model.w_out},
+                        {"m", model.m},
+                        {"som_m", model.som_m},
+                        {"inh", model.inh},
+                        {"exc", model.exc},
+                        {"taus", model.taus},
+                        {"taus_gaus", model.taus_gaus},
+                        {"taus_gaus0", model.taus_gaus0},
+                        {"N", torch::tensor(model.N)}});
+  EvaluationOptions o;
+  o.model_path = path;
+  o.task = "mante";
+  o.task_settings = {{"columns", 41}, {"stim_on", 5}, {"stim_dur", 20}, {"score_from_step", 2600}};
+  o.scaling_factor = 30;
+  o.n_trials = 16;
+  o.batch_size = 8;
+  o.show_progress = false;
+  const EvaluationResult r = evaluate_task(o);
+  ASSERT_EQ(r.psychometric.size(), 4u) << "2 contexts × (color, motion)";
+  for (const auto& curve : r.psychometric) {
+    EXPECT_EQ(curve.input_level.size(), curve.fraction_positive.size());
+    for (double p : curve.fraction_positive) EXPECT_TRUE(p >= 0 && p <= 1);
+  }
+  EXPECT_TRUE(r.performance.condition_accuracy.count("color"));
+}
+
+TEST(Evaluation, NeedsAScalingFactor) {
+  EvaluationOptions o;
+  o.model_path = kGoNoGoModel;
+  o.show_progress = false;
+  EXPECT_NE(
+      SPIKERNN_ERROR_MESSAGE(evaluate_task(o), InvalidArgument).find("holds no opt_scaling_factor"),
+      std::string::npos);
+}
+
+TEST(RateNetwork, TheTrainedRateModelDoesItsTask) {
+  const RateModel model = load_rate_model(kGoNoGoModel);
+  std::mt19937_64 rng(1);
+  const GoNoGoTask task;
+  const torch::Tensor go = rate_network_output(model, task.generate_stimulus("go", rng).u);
+  const torch::Tensor nogo = rate_network_output(model, task.generate_stimulus("nogo", rng).u);
+  EXPECT_EQ(go.numel(), 200);
+  EXPECT_GT(go.slice(0, 100).max().item<double>(), 0.7);
+  EXPECT_LT(nogo.slice(0, 100).max().item<double>(), 0.3);
+}
+
+TEST(SpikeAnalysis, FormatSpikeData) {
+  torch::Tensor spk = torch::zeros({3, 10}, torch::kFloat64);
+  spk[0][2] = 1;
+  spk[0][7] = 1;
+  spk[2][4] = 1;
+  const SpikeData d = format_spike_data(spk, 0.001);
+  EXPECT_EQ(d.total_spikes, 3);
+  EXPECT_TRUE(
+      torch::allclose(d.spike_times, torch::tensor({0.002, 0.007, 0.004}, torch::kFloat64)));
+  EXPECT_TRUE(torch::equal(d.spike_neurons, torch::tensor({0, 0, 2}, torch::kLong)));
+  EXPECT_TRUE(torch::allclose(d.firing_rates, torch::tensor({200.0, 0.0, 100.0}, torch::kFloat64)));
+  EXPECT_TRUE(torch::equal(d.active_neurons, torch::tensor({0, 2}, torch::kLong)));
+  EXPECT_THROW(format_spike_data(torch::zeros({3}), 0.001), InvalidArgument);
+  EXPECT_THROW(format_spike_data(spk, 0), InvalidArgument);
+}
+
+TEST(SpikeAnalysis, ValidateStimulusAndGpu) {
+  EXPECT_TRUE(validate_stimulus(torch::zeros({1, 201}), "go-nogo"));
+  EXPECT_TRUE(validate_stimulus(torch::zeros({4, 501}), "mante"));
+  EXPECT_NE(
+      SPIKERNN_ERROR_MESSAGE(validate_stimulus(torch::zeros({1, 301}), "xor"), InvalidArgument)
+          .find("expects 2 input row(s), found 1"),
+      std::string::npos);
+  EXPECT_THROW(validate_stimulus(torch::full({1, 5}, NAN), "go-nogo"), InvalidArgument);
+  EXPECT_THROW(validate_stimulus(torch::zeros({1, 5}), "chess"), InvalidArgument);
+  const auto [available, name] = check_gpu_availability();
+  EXPECT_EQ(available, torch::cuda::is_available());
+  EXPECT_FALSE(name.empty());
+}
+
+}  // namespace
+}  // namespace spikernn

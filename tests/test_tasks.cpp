@@ -1,0 +1,148 @@
+#include <gtest/gtest.h>
+
+#include "spikernn/error.hpp"
+#include "spikernn/mat_file.hpp"
+#include "spikernn/tasks.hpp"
+#include "test_support.hpp"
+
+namespace spikernn {
+namespace {
+
+using testing::source_path;
+
+// Stimuli made by the PyTorch rate package's task classes (tools/make_task_fixtures.py).
+const MatReader& rate_tasks() {
+  static const MatReader reader(source_path("tests/data/rate_tasks.mat"));
+  return reader;
+}
+
+Trial trial_of(const AbstractSpikingTask& task, const std::string& condition, uint64_t seed = 1) {
+  std::mt19937_64 rng(seed);
+  return task.generate_stimulus(condition, rng);
+}
+
+TEST(Tasks, GoNoGoMatchesTheRatePackage) {
+  const GoNoGoTask task;
+  EXPECT_TRUE(torch::equal(trial_of(task, "go").u, rate_tasks().read_numeric("go")));
+  EXPECT_TRUE(torch::equal(trial_of(task, "nogo").u, rate_tasks().read_numeric("nogo")));
+  EXPECT_EQ(trial_of(task, "go").label, 1.0);
+  EXPECT_EQ(trial_of(task, "nogo").label, 0.0);
+}
+
+TEST(Tasks, XorMatchesTheRatePackage) {
+  const XorTask task;
+  for (auto [pattern, name] : {std::pair{"++", "pp"}, {"+-", "pm"}, {"-+", "mp"}, {"--", "mm"}}) {
+    const Trial t = trial_of(task, pattern);
+    EXPECT_TRUE(torch::equal(t.u, rate_tasks().read_numeric(std::string("xor_") + name)))
+        << pattern;
+    EXPECT_EQ(t.label,
+              rate_tasks().read_numeric(std::string("xor_") + name + "_label").item<double>())
+        << pattern;
+  }
+}
+
+TEST(Tasks, ManteHasTheRatePackagesLayout) {
+  const ManteTask task;
+  for (const std::string context : {"color", "motion"}) {
+    const torch::Tensor theirs = rate_tasks().read_numeric("mante_" + context);
+    const Trial ours = trial_of(task, context);
+    ASSERT_EQ(ours.u.sizes(), theirs.sizes());
+    EXPECT_TRUE(torch::equal(ours.u[0], theirs[0])) << "context cue on input 0";
+    EXPECT_TRUE(torch::equal(ours.u.ne(0), theirs.ne(0))) << "evidence on inputs 1-2, 50:250";
+    EXPECT_EQ(ours.u[3].abs().sum().item<double>(), 0.0);
+    const double relevant = ours.inputs.at(context);
+    EXPECT_EQ(ours.label, relevant > 0 ? 1.0 : -1.0);
+    EXPECT_LE(std::abs(ours.inputs.at("color")), 1.25);
+    EXPECT_DOUBLE_EQ(ours.u[1][100].item<double>(), ours.inputs.at("color"));
+    EXPECT_DOUBLE_EQ(ours.u[2][100].item<double>(), ours.inputs.at("motion"));
+  }
+}
+
+TEST(Tasks, RandomTrialsAreReproducibleAndMixed) {
+  const XorTask task;
+  std::mt19937_64 a(3), b(3);
+  const auto first = task.sample_trials(40, a), second = task.sample_trials(40, b);
+  std::set<std::string> seen;
+  for (size_t i = 0; i < first.size(); ++i) {
+    EXPECT_TRUE(torch::equal(first[i].u, second[i].u));
+    seen.insert(first[i].condition);
+  }
+  EXPECT_EQ(seen.size(), 4u);
+}
+
+torch::Tensor output(int64_t nt, int64_t from, double value) {
+  torch::Tensor out = torch::zeros({nt}, torch::kFloat64);
+  out.slice(0, from).fill_(value);
+  return out;
+}
+
+TEST(Tasks, ScoringFollowsTheOriginalGridSearch) {
+  const GoNoGoTask go_nogo;
+  const Trial go = trial_of(go_nogo, "go"), nogo = trial_of(go_nogo, "nogo");
+  EXPECT_TRUE(go_nogo.evaluate_trial(output(20000, 10000, 0.71), go));
+  EXPECT_FALSE(go_nogo.evaluate_trial(output(20000, 10000, 0.69), go));
+  EXPECT_FALSE(go_nogo.evaluate_trial(
+      output(20000, 0, 0.9).slice(0, 0, 20000) * torch::arange(20000).lt(10000), go))
+      << "a response before step 10000 does not count";
+  EXPECT_TRUE(go_nogo.evaluate_trial(output(20000, 10000, 0.29), nogo));
+  EXPECT_FALSE(go_nogo.evaluate_trial(output(20000, 10000, 0.31), nogo));
+
+  const XorTask xor_task;
+  EXPECT_TRUE(xor_task.evaluate_trial(output(30000, 20000, 0.8), trial_of(xor_task, "++")));
+  EXPECT_FALSE(xor_task.evaluate_trial(output(30000, 20000, 0.8), trial_of(xor_task, "+-")));
+  EXPECT_TRUE(xor_task.evaluate_trial(output(30000, 20000, -0.8), trial_of(xor_task, "-+")));
+  const ManteTask mante;
+  Trial positive = trial_of(mante, "color");
+  positive.label = 1;
+  EXPECT_TRUE(mante.evaluate_trial(output(50000, 26000, 0.75), positive));
+  EXPECT_FALSE(mante.evaluate_trial(output(50000, 26000, -0.75), positive));
+
+  const GoNoGoTask strict(nlohmann::json{{"go_threshold", 0.9}});
+  EXPECT_FALSE(strict.evaluate_trial(output(20000, 10000, 0.8), go)) << "thresholds are settings";
+}
+
+TEST(Tasks, PerformanceIsReportedPerCondition) {
+  const GoNoGoTask task;
+  const std::vector<Trial> trials = {trial_of(task, "go"), trial_of(task, "go"),
+                                     trial_of(task, "nogo")};
+  const torch::Tensor outs =
+      torch::stack({output(20000, 10000, 1.0), output(20000, 10000, 0.0), output(20000, 0, 0.0)});
+  const TaskPerformance p = task.evaluate_performance(outs, trials);
+  EXPECT_DOUBLE_EQ(p.overall_accuracy, 2.0 / 3);
+  EXPECT_DOUBLE_EQ(p.condition_accuracy.at("go"), 0.5);
+  EXPECT_DOUBLE_EQ(p.condition_accuracy.at("nogo"), 1.0);
+  EXPECT_EQ(p.condition_trials.at("go"), 2);
+}
+
+TEST(Tasks, SettingsComeFromJsonStrictly) {
+  const auto task = make_task("xor", {{"threshold", 0.5}, {"delay", 20}});
+  EXPECT_EQ(task->settings().at("threshold"), 0.5);
+  EXPECT_EQ(task->settings().at("columns"), 301);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(make_task("mante", {{"stim_off", 3}}), ConfigError)
+                .find("unknown key 'stim_off'"),
+            std::string::npos);
+  EXPECT_NE(
+      SPIKERNN_ERROR_MESSAGE(make_task("go-nogo", {{"stim_on", 190}}), ConfigError).find("stim_on"),
+      std::string::npos);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(make_task("sudoku"), InvalidArgument).find("known tasks"),
+            std::string::npos);
+  EXPECT_THROW(trial_of(GoNoGoTask(), "maybe"), InvalidArgument);
+}
+
+// A user's task, registered next to the built-in ones.
+class AlwaysOnTask : public GoNoGoTask {
+ public:
+  using GoNoGoTask::GoNoGoTask;
+  std::string name() const override { return "always-on"; }
+};
+
+TEST(Tasks, UserTasksCanBeRegistered) {
+  register_task("always-on",
+                [](const nlohmann::json& j) { return std::make_unique<AlwaysOnTask>(j); });
+  const auto names = registered_tasks();
+  EXPECT_NE(std::find(names.begin(), names.end(), "always-on"), names.end());
+  EXPECT_EQ(make_task("always-on")->name(), "always-on");
+}
+
+}  // namespace
+}  // namespace spikernn
