@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Time the same workload through the PyTorch port and spikernn, side by side, in one run.
+"""Run spikernn's benchmark workloads and the same ones through the PyTorch port, side by side.
 
 The port's side needs its `spiking` package importable (e.g. PYTHONPATH=/path/to/spikeRNN) and
 runs with /usr/bin/python3 (Debian's python3-torch); without it only spikernn's side is printed.
+The port's single trial is measured; its grid search (12 x 100 trials) and 100 Mante trials are
+measured with --port-full (about an hour here) and otherwise extrapolated from one trial each,
+spread over the cores as its multiprocessing pool does.
 
-    /usr/bin/python3 bench/compare_with_port.py [--repeat 3] [--build build]
+    /usr/bin/python3 bench/compare_with_port.py [--build build] [--port-full]
 """
 import argparse
+import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -17,47 +20,88 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = os.path.join(ROOT, 'models', 'go_nogo_N200_taus4-20_sigmoid.mat')
 
 
-def port_single_trial(repeat):
-    try:
-        import numpy as np
-        import torch
-        from spiking import LIF_network_fnc
-    except ImportError as e:
-        print(f'PyTorch port not importable ({e}); printing spikernn only', file=sys.stderr)
-        return None
-    u = np.zeros((1, 201))
-    u[0, 50:75] = 1
-    times = []
+def spikernn(build, workload, **options):
+    exe = os.path.join(ROOT, build, 'bench', 'spikernn_bench')
+    args = [exe, '--workload', workload]
+    for key, value in options.items():
+        args += ['--' + key, str(value)]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def port_trial(u, repeat=3):
+    """Best time of the port's LIF_network_fnc on u at λ = 50 (model loading included)."""
+    import torch
+    from spiking import LIF_network_fnc
+    best = float('inf')
     for i in range(repeat):
         torch.manual_seed(i)
         start = time.perf_counter()
         LIF_network_fnc(MODEL, 50.0, u, {'mode': 'none'}, 1, False)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
-def spikernn_single_trial(build, repeat, record):
-    exe = os.path.join(ROOT, build, 'bench', 'spikernn_bench_single_trial')
-    text = subprocess.run([exe, '--repeat', str(repeat), '--record', record], check=True,
-                          capture_output=True, text=True).stdout
-    return float(re.search(r'best ([0-9.]+) s', text).group(1))
+def port_grid_search():
+    import shutil
+    import tempfile
+    from spiking.lambda_grid_search import lambda_grid_search
+    folder = tempfile.mkdtemp()
+    shutil.copy(MODEL, folder)
+    start = time.perf_counter()
+    lambda_grid_search(folder, 'go-nogo', 100, list(range(20, 76, 5)))
+    return time.perf_counter() - start
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--build', default='build')
+    parser.add_argument('--port-full', action='store_true')
     args = parser.parse_args()
+    try:
+        import numpy as np
+        import spiking  # noqa: F401
+        have_port = True
+    except ImportError as e:
+        print(f'PyTorch port not importable ({e}); printing spikernn only', file=sys.stderr)
+        have_port = False
 
-    port = port_single_trial(args.repeat)
-    rows = [('single Go trial, all traces (port parity)', port,
-             spikernn_single_trial(args.build, args.repeat, 'all')),
-            ('single Go trial, output only', port,
-             spikernn_single_trial(args.build, args.repeat, 'out'))]
-    print(f'{"workload":45} {"port (s)":>10} {"spikernn (s)":>13} {"ratio":>7}')
-    for name, p, s in rows:
-        ratio = f'{p / s:.1f}x' if p else '-'
-        print(f'{name:45} {p if p else float("nan"):10.3f} {s:13.4f} {ratio:>7}')
+    cores = os.cpu_count() or 1
+    rows = []
+    go = None
+    if have_port:
+        go = np.zeros((1, 201))
+        go[0, 50:75] = 1
+        port_single = port_trial(go)
+        mante = np.zeros((4, 501))
+        mante[0, 50:250], mante[1, 50:250] = 1, 0.5
+        port_mante = port_trial(mante, repeat=1) * 100 / cores
+        port_grid = port_grid_search() if args.port_full else port_single * 1200 / cores
+    else:
+        port_single = port_mante = port_grid = None
+    note = '' if args.port_full else ' (port extrapolated)'
+    rows.append(('single Go trial, all traces, parity', port_single,
+                 spikernn(args.build, 'single')))
+    rows.append(('single Go trial, output only, parity', port_single,
+                 spikernn(args.build, 'single-out')))
+    rows.append(('single Go trial, output only, fast noise', port_single,
+                 spikernn(args.build, 'single-out', noise='fast')))
+    rows.append(('grid search 12 x 100, parity noise' + note, port_grid,
+                 spikernn(args.build, 'grid', repeat=1)))
+    rows.append(('grid search 12 x 100, fast noise' + note, port_grid,
+                 spikernn(args.build, 'grid', repeat=1, noise='fast')))
+    rows.append(('100 Mante trials, parity noise' + note, port_mante,
+                 spikernn(args.build, 'mante', repeat=1)))
+    for n in (200, 1000, 4000):
+        rows.append((f'one trial, N = {n}, fast noise', None,
+                     spikernn(args.build, 'scale', N=n, repeat=1, noise='fast')))
+
+    print(f'{"workload":58} {"port (s)":>9} {"spikernn (s)":>12} {"ratio":>7} {"peak MB":>8}')
+    for name, port, ours in rows:
+        ratio = f'{port / ours["seconds"]:.0f}x' if port else '-'
+        port_text = f'{port:9.2f}' if port else f'{"-":>9}'
+        print(f'{name:58} {port_text} {ours["seconds"]:12.3f} {ratio:>7} '
+              f'{ours["peak_rss_mb"]:8.0f}')
 
 
 if __name__ == '__main__':

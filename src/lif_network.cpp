@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "lif_backends.hpp"
 #include "spikernn/error.hpp"
 
 namespace spikernn {
@@ -45,11 +46,6 @@ at::Generator make_generator(torch::Device device, uint64_t seed) {
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_current_seed(seed);
   return generator;
-}
-
-// Time traces are recorded step-major (nt × B × N) and returned unit-major (B × N × nt).
-torch::Tensor unit_major(const torch::Tensor& trace) {
-  return trace.defined() ? trace.permute({1, 2, 0}).contiguous() : trace;
 }
 
 torch::Tensor first_trial(const torch::Tensor& t) { return t.defined() ? t.select(0, 0) : t; }
@@ -173,49 +169,55 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   for (int64_t b = 0; b < B; ++b) currents.push_back(torch::matmul(w_in_, u_ds[b]));
   const torch::Tensor current = torch::stack(currents).permute({2, 0, 1}).contiguous();
 
-  torch::Tensor kick_units;
-  if (stims.active()) {
-    kick_units = torch::zeros({1, N}, options);
-    kick_units.index_put_({0, torch::tensor(stims.units, torch::kLong).to(options.device())},
-                          stims.kick());
-  }
-
+  // Every element is written, so no zero fill; unit-major, as the results are returned.
   const auto trace = [&](bool on) {
-    return on ? torch::zeros({nt, B, N}, options) : torch::Tensor();
+    return on ? torch::empty({B, N, nt}, options) : torch::Tensor();
   };
-  torch::Tensor REC = trace(record.REC), spk = trace(record.spk), rs = trace(record.rs),
-                IPSCs = trace(record.IPSCs);
-  torch::Tensor out = record.out ? torch::zeros({nt, B}, options) : torch::Tensor();
-  torch::Tensor counts = torch::zeros({B, N}, options);
+  SimulationRun run;
+  run.params = &p;
+  run.current = current;
+  run.nt = nt;
+  run.stims = &stims;
+  run.w_out = w_out_;
+  run.REC = trace(record.REC);
+  run.spk = trace(record.spk);
+  run.rs = trace(record.rs);
+  run.IPSCs = trace(record.IPSCs);
+  run.out = record.out ? torch::empty({B, nt}, options) : torch::Tensor();
+  run.counts = torch::zeros({B, N}, options);
 
+  const bool fused = options.device().is_cpu() && config_.engine != "reference";
+  if (config_.noise == "fast" && !fused)
+    throw InvalidArgument(
+        "noise 'fast': needs the fused CPU engine (device cpu, engine auto or "
+        "fused), found device " +
+        options.device().str() + ", engine " + config_.engine);
+  if (config_.engine == "fused" && !fused)
+    throw InvalidArgument("engine 'fused': runs on the CPU only, found device " +
+                          options.device().str());
   // Without a seed, torch's global generator: `torch::manual_seed(s)` then behaves as in the port.
   at::Generator generator = result.seed ? make_generator(options.device(), *result.seed)
                                         : at::globalContext().defaultGenerator(options.device());
-  LIFState state = lif_initial_state(p, B, generator);
-  for (int64_t i = 0; i < nt; ++i) {
-    if (IPSCs.defined()) IPSCs[i].copy_(state.ipsc);
-    const int64_t column =
-        std::min(static_cast<int64_t>(static_cast<double>(i) / 100 + 0.5), columns - 1);
-    LIFStepInput input{current[column], torch::randn({B, N}, generator, options), {}};
-    if (stims.active() && i >= stims.dur[0] && i < stims.dur[1]) {
-      // The port draws one float32 coin per step inside the window.
-      const torch::Tensor coin = torch::rand({B}, generator, options.dtype(torch::kFloat32));
-      input.kick = coin.lt(0.5).to(options.dtype()).unsqueeze(1) * kick_units;
-    }
-    LIFStepOutput step = lif_step(p, state, input, i);
-    state = std::move(step.state);
-    if (spk.defined()) spk[i].copy_(step.spikes);
-    if (REC.defined()) REC[i].copy_(step.v_record);
-    if (rs.defined()) rs[i].copy_(state.r);
-    if (i >= 10) counts.add_(step.spikes);
-    if (out.defined()) out[i].copy_(torch::matmul(state.r, w_out_.t()).squeeze(1));
+  if (config_.noise == "fast") {
+    run.fast_seed =
+        result.seed ? *result.seed
+                    : static_cast<uint64_t>(
+                          torch::randint(INT64_MAX, {1}, generator, torch::kLong).item<int64_t>());
+  } else {
+    run.generator = &generator;
   }
+  if (fused)
+    simulate_fused_cpu(run);
+  else
+    simulate_reference(run);
+  const torch::Tensor REC = run.REC, spk = run.spk, rs = run.rs, IPSCs = run.IPSCs, out = run.out,
+                      counts = run.counts;
 
-  result.REC = unit_major(REC);
-  result.spk = unit_major(spk);
-  result.rs = unit_major(rs);
-  result.IPSCs = unit_major(IPSCs);
-  if (out.defined()) result.out = out.t().contiguous();
+  result.REC = REC;
+  result.spk = spk;
+  result.rs = rs;
+  result.IPSCs = IPSCs;
+  result.out = out;
   if (record.all_fr) result.all_fr = counts / result.T;
   if (record.W) result.W = W_.clone();
   result.w_out = w_out_raw_.clone();

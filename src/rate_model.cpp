@@ -169,6 +169,10 @@ torch::Tensor mapped_recurrent_weights(const RateModel& model, bool use_initial_
     w = model.w0;
   }
   if (clamp_negative_weights) w = torch::relu(w);
+  // A diagonal m (Dale's principle) scales columns: the same numbers as the port's product
+  // without its O(N³) cost.
+  const torch::Tensor diagonal = torch::diag(model.m);
+  if (torch::equal(model.m, torch::diag(diagonal))) return w * diagonal.unsqueeze(0) * model.som_m;
   return torch::matmul(w, model.m) * model.som_m;
 }
 

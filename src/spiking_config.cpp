@@ -16,7 +16,8 @@ const std::vector<std::string> kKeys = {"N",          "dt",
                                         "vreset",     "vpeak",
                                         "tr",         "use_initial_weights",
                                         "device",     "seed",
-                                        "dtype",      "clamp_negative_weights"};
+                                        "dtype",      "clamp_negative_weights",
+                                        "engine",     "noise"};
 
 void require(bool ok, const std::string& key, const std::string& rule, const std::string& found) {
   if (!ok) throw ConfigError("key '" + key + "': expected " + rule + ", found " + found);
@@ -64,6 +65,10 @@ void validate_spiking_config(const SpikingConfig& c) {
   require(std::isfinite(c.vreset) && std::isfinite(c.vpeak) && c.vpeak > c.vreset, "vpeak",
           "a threshold above vreset (" + num(c.vreset) + ")", num(c.vpeak));
   c.torch_dtype();
+  require(c.engine == "auto" || c.engine == "reference" || c.engine == "fused", "engine",
+          "\"auto\", \"reference\" or \"fused\"", "\"" + c.engine + "\"");
+  require(c.noise == "torch" || c.noise == "fast", "noise", "\"torch\" or \"fast\"",
+          "\"" + c.noise + "\"");
   const torch::Device device = c.torch_device();
   require(device.is_cpu() || device.is_cuda(), "device", "\"cpu\", \"cuda\" or \"cuda:I\"",
           "\"" + c.device + "\"");
@@ -86,6 +91,8 @@ void from_json(const nlohmann::json& j, SpikingConfig& c) {
   read(j, "seed", c.seed);
   read(j, "dtype", c.dtype);
   read(j, "clamp_negative_weights", c.clamp_negative_weights);
+  read(j, "engine", c.engine);
+  read(j, "noise", c.noise);
   validate_spiking_config(c);
 }
 
@@ -103,7 +110,9 @@ void to_json(nlohmann::json& j, const SpikingConfig& c) {
                      {"device", c.device},
                      {"seed", c.seed ? nlohmann::json(*c.seed) : nlohmann::json(nullptr)},
                      {"dtype", c.dtype},
-                     {"clamp_negative_weights", c.clamp_negative_weights}};
+                     {"clamp_negative_weights", c.clamp_negative_weights},
+                     {"engine", c.engine},
+                     {"noise", c.noise}};
 }
 
 const std::vector<std::string>& spiking_config_keys() { return kKeys; }

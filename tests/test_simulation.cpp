@@ -194,3 +194,57 @@ TEST_F(SimulationTest, RunsOnCudaWithTheSameCode) {
 
 }  // namespace
 }  // namespace spikernn
+
+namespace spikernn {
+namespace {
+
+class EngineTest : public SimulationTest {};
+
+SpikingConfig with_engine(uint64_t seed, const std::string& engine, const std::string& noise) {
+  SpikingConfig c;
+  c.seed = seed;
+  c.engine = engine;
+  c.noise = noise;
+  return c;
+}
+
+TEST_F(EngineTest, FusedKernelEqualsTheTorchOpReference) {
+  const Stims stims = Stims::excite(500, 3000, {1, 5, 9, 120});
+  for (const std::string dtype : {"float64", "float32"}) {
+    SpikingConfig fused = with_engine(21, "fused", "torch"), reference = fused;
+    reference.engine = "reference";
+    fused.dtype = reference.dtype = dtype;
+    const SimulationResult a = LIFNetwork(fused, model())->simulate(short_go(), stims);
+    const SimulationResult b = LIFNetwork(reference, model())->simulate(short_go(), stims);
+    EXPECT_TRUE(torch::equal(a.spk, b.spk)) << dtype;
+    EXPECT_TRUE(torch::equal(a.REC, b.REC)) << dtype;
+    EXPECT_TRUE(torch::equal(a.IPSCs, b.IPSCs)) << dtype;
+    EXPECT_TRUE(torch::allclose(a.out, b.out, 1e-6, 1e-9)) << dtype;
+  }
+}
+
+TEST_F(EngineTest, FastNoiseIsReproducibleAndStatisticallyEquivalent) {
+  LIFNetwork fast(with_engine(4, "auto", "fast"), model());
+  const torch::Tensor u = short_go().unsqueeze(0).repeat({16, 1, 1});
+  const Record rates = Record::parse("all_fr");
+  const SimulationResult a = fast->simulate_batch(u, Stims::none(), rates);
+  EXPECT_TRUE(torch::equal(a.all_fr, fast->simulate_batch(u, Stims::none(), rates).all_fr));
+  const SimulationResult b =
+      LIFNetwork(with_engine(4, "auto", "torch"), model())->simulate_batch(u, Stims::none(), rates);
+  const double fast_rate = a.all_fr.mean().item<double>(),
+               torch_rate = b.all_fr.mean().item<double>();
+  EXPECT_NEAR(fast_rate, torch_rate, 0.1 * torch_rate);
+}
+
+TEST_F(EngineTest, FastNoiseNeedsTheFusedEngine) {
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(
+                LIFNetwork(with_engine(1, "reference", "fast"), model())->simulate(short_go()),
+                InvalidArgument)
+                .find("noise 'fast': needs the fused CPU engine"),
+            std::string::npos);
+  EXPECT_THROW(nlohmann::json({{"engine", "turbo"}}).get<SpikingConfig>(), ConfigError);
+  EXPECT_THROW(nlohmann::json({{"noise", "pink"}}).get<SpikingConfig>(), ConfigError);
+}
+
+}  // namespace
+}  // namespace spikernn

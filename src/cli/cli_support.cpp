@@ -81,6 +81,42 @@ void CommandConfig::read_scaling_factors(const std::string& key, std::vector<dou
   }
 }
 
+void CommandConfig::read_engine(SpikingConfig& config) const {
+  read("device", config.device);
+  read("dtype", config.dtype);
+  read("engine", config.engine);
+  read("noise", config.noise);
+  read("clamp_negative_weights", config.clamp_negative_weights);
+}
+
+const std::vector<std::string>& EngineFlags::keys() {
+  static const std::vector<std::string> k = {"device", "dtype", "engine", "noise",
+                                             "clamp_negative_weights"};
+  return k;
+}
+
+void EngineFlags::add_to(CLI::App& command) {
+  device_option_ = command.add_option("--device", device_, "cpu, cuda or cuda:I");
+  dtype_option_ = command.add_option("--dtype", dtype_, "float64 (port parity) or float32");
+  engine_option_ = command.add_option(
+      "--engine", engine_,
+      "auto (fused kernel on the CPU, torch ops on a GPU), reference (torch ops) or fused");
+  noise_option_ = command.add_option(
+      "--noise", noise_,
+      "torch (the port's random streams, seed for seed) or fast (own streams, fused engine)");
+  clamp_option_ = command.add_flag("--clamp-negative-weights", clamp_,
+                                   "Map ReLU(w), the weights the rate network used, instead of "
+                                   "the raw w (which the port maps)");
+}
+
+void EngineFlags::apply(SpikingConfig& config) const {
+  if (device_option_->count()) config.device = device_;
+  if (dtype_option_->count()) config.dtype = dtype_;
+  if (engine_option_->count()) config.engine = engine_;
+  if (noise_option_->count()) config.noise = noise_;
+  if (clamp_option_->count()) config.clamp_negative_weights = true;
+}
+
 namespace {
 
 std::atomic<bool> interrupted{false};

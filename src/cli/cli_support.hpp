@@ -1,11 +1,14 @@
 // Pieces shared by the subcommands: strict config files and Ctrl-C handling.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <string>
 #include <vector>
+
+#include "spikernn/spiking_config.hpp"
 
 namespace spikernn::cli {
 
@@ -22,6 +25,8 @@ class CommandConfig {
   void read_seed(const std::string& key, uint64_t& out) const;
   // A "START:STOP:STEP" / "A,B,C" string or an array of numbers.
   void read_scaling_factors(const std::string& key, std::vector<double>& out) const;
+  // The engine keys (see EngineFlags) into `config`.
+  void read_engine(SpikingConfig& config) const;
 
  private:
   std::string path_;
@@ -32,6 +37,21 @@ inline CommandConfig load_command_config(const std::string& path, std::vector<st
                                          const std::vector<std::string>& path_keys) {
   return CommandConfig(path, std::move(keys), path_keys);
 }
+
+// The flags every command has for how the network runs: --device, --dtype, --engine, --noise,
+// --clamp-negative-weights (config keys device, dtype, engine, noise, clamp_negative_weights).
+class EngineFlags {
+ public:
+  static const std::vector<std::string>& keys();
+  void add_to(CLI::App& command);
+  void apply(SpikingConfig& config) const;  // the flags that were given override `config`
+
+ private:
+  std::string device_, dtype_, engine_, noise_;
+  bool clamp_ = false;
+  CLI::Option *device_option_ = nullptr, *dtype_option_ = nullptr, *engine_option_ = nullptr,
+              *noise_option_ = nullptr, *clamp_option_ = nullptr;
+};
 
 // While alive, Ctrl-C (SIGINT) sets `flag()` instead of killing the process, so that long runs
 // stop between batches and leave their files untouched; a second Ctrl-C kills as usual.

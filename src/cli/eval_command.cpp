@@ -12,11 +12,11 @@ namespace spikernn::cli {
 namespace {
 
 struct EvalFlags {
-  std::string config, model, task, device, dtype, plots, json;
+  std::string config, model, task, plots, json;
   double scaling_factor = 0;
   int64_t trials = 0, batch_size = 0;
   uint64_t seed = 0;
-  bool clamp = false;
+  EngineFlags engine;
 };
 
 void print_metrics(const EvaluationResult& r) {
@@ -57,12 +57,9 @@ void add_eval_command(CLI::App& app) {
                                  "λ (default: the model's opt_scaling_factor)");
   auto* trials = cmd->add_option("--trials", f->trials, "Number of trials (default 100)");
   auto* seed = cmd->add_option("--seed", f->seed, "Random seed (default 0)");
-  auto* device = cmd->add_option("--device", f->device, "cpu, cuda or cuda:I");
-  auto* dtype = cmd->add_option("--dtype", f->dtype, "float64 or float32");
   auto* batch = cmd->add_option("--batch-size", f->batch_size,
                                 "Trials simulated together (default 25; results depend on it)");
-  auto* clamp = cmd->add_flag("--clamp-negative-weights", f->clamp,
-                              "Map ReLU(w), the weights the rate network used");
+  f->engine.add_to(*cmd);
   auto* plots = cmd->add_option("--plots", f->plots, "Folder for PNG plots (created if needed)");
   auto* json = cmd->add_option("--json", f->json, "Write the metrics as JSON to this file");
 
@@ -70,21 +67,19 @@ void add_eval_command(CLI::App& app) {
     EvaluationOptions o;
     std::string json_out;
     if (config->count()) {
-      const CommandConfig c = load_command_config(
-          f->config,
-          {"model", "task", "task_settings", "scaling_factor", "trials", "seed", "device", "dtype",
-           "batch_size", "clamp_negative_weights", "plots", "json"},
-          {"model", "plots", "json"});
+      std::vector<std::string> keys = {"model",          "task",   "task_settings",
+                                       "scaling_factor", "trials", "seed",
+                                       "batch_size",     "plots",  "json"};
+      keys.insert(keys.end(), EngineFlags::keys().begin(), EngineFlags::keys().end());
+      const CommandConfig c = load_command_config(f->config, keys, {"model", "plots", "json"});
       c.read("model", o.model_path);
       c.read("task", o.task);
       c.read_object("task_settings", o.task_settings);
       c.read("scaling_factor", o.scaling_factor);
       c.read("trials", o.n_trials);
       c.read_seed("seed", o.seed);
-      c.read("device", o.config.device);
-      c.read("dtype", o.config.dtype);
+      c.read_engine(o.config);
       c.read("batch_size", o.batch_size);
-      c.read("clamp_negative_weights", o.config.clamp_negative_weights);
       c.read("plots", o.plots_dir);
       c.read("json", json_out);
     }
@@ -93,10 +88,8 @@ void add_eval_command(CLI::App& app) {
     if (lambda->count()) o.scaling_factor = f->scaling_factor;
     if (trials->count()) o.n_trials = f->trials;
     if (seed->count()) o.seed = f->seed;
-    if (device->count()) o.config.device = f->device;
-    if (dtype->count()) o.config.dtype = f->dtype;
+    f->engine.apply(o.config);
     if (batch->count()) o.batch_size = f->batch_size;
-    if (clamp->count()) o.config.clamp_negative_weights = true;
     if (plots->count()) o.plots_dir = f->plots;
     if (json->count()) json_out = f->json;
     if (o.model_path.empty()) throw InvalidArgument("--model: required (or 'model' in --config)");

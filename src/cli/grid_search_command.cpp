@@ -15,10 +15,11 @@ namespace spikernn::cli {
 namespace {
 
 struct GridSearchFlags {
-  std::string config, model, task, scaling_factors, device, dtype, json, plots;
+  std::string config, model, task, scaling_factors, json, plots;
   int64_t trials = 0, batch_size = 0;
   uint64_t seed = 0;
-  bool no_write = false, clamp = false;
+  bool no_write = false;
+  EngineFlags engine;
 };
 
 void print_table(const GridSearchResult& r) {
@@ -55,12 +56,9 @@ void add_grid_search_command(CLI::App& app) {
   auto* factors = cmd->add_option("--scaling-factors", f->scaling_factors,
                                   "START:STOP:STEP (inclusive) or A,B,C (default 20:75:5)");
   auto* seed = cmd->add_option("--seed", f->seed, "Random seed (default 0)");
-  auto* device = cmd->add_option("--device", f->device, "cpu, cuda or cuda:I");
-  auto* dtype = cmd->add_option("--dtype", f->dtype, "float64 or float32");
   auto* batch = cmd->add_option("--batch-size", f->batch_size,
                                 "Trials simulated together (default 25; results depend on it)");
-  auto* clamp = cmd->add_flag("--clamp-negative-weights", f->clamp,
-                              "Map ReLU(w), the weights the rate network used");
+  f->engine.add_to(*cmd);
   auto* no_write = cmd->add_flag("--no-write", f->no_write,
                                  "Leave the model file untouched (default: store "
                                  "opt_scaling_factor, all_perfs, scaling_factors)");
@@ -74,21 +72,19 @@ void add_grid_search_command(CLI::App& app) {
     o.n_trials_per_factor = 100;
     std::string json_out, plots_dir;
     if (config->count()) {
-      const CommandConfig c = load_command_config(
-          f->config,
-          {"model", "task", "task_settings", "trials", "scaling_factors", "seed", "device", "dtype",
-           "batch_size", "clamp_negative_weights", "write_to_model", "json", "plots"},
-          {"model", "json", "plots"});
+      std::vector<std::string> keys = {
+          "model", "task",       "task_settings",  "trials", "scaling_factors",
+          "seed",  "batch_size", "write_to_model", "json",   "plots"};
+      keys.insert(keys.end(), EngineFlags::keys().begin(), EngineFlags::keys().end());
+      const CommandConfig c = load_command_config(f->config, keys, {"model", "json", "plots"});
       c.read("model", o.model_path);
       c.read("task", o.task_type);
       c.read_object("task_settings", o.task_settings);
       c.read("trials", o.n_trials_per_factor);
       c.read_scaling_factors("scaling_factors", o.scaling_factors);
       c.read_seed("seed", o.seed);
-      c.read("device", o.config.device);
-      c.read("dtype", o.config.dtype);
+      c.read_engine(o.config);
       c.read("batch_size", o.batch_size);
-      c.read("clamp_negative_weights", o.config.clamp_negative_weights);
       c.read("write_to_model", o.write_to_model);
       c.read("json", json_out);
       c.read("plots", plots_dir);
@@ -98,10 +94,8 @@ void add_grid_search_command(CLI::App& app) {
     if (trials->count()) o.n_trials_per_factor = f->trials;
     if (factors->count()) o.scaling_factors = parse_scaling_factors(f->scaling_factors);
     if (seed->count()) o.seed = f->seed;
-    if (device->count()) o.config.device = f->device;
-    if (dtype->count()) o.config.dtype = f->dtype;
+    f->engine.apply(o.config);
     if (batch->count()) o.batch_size = f->batch_size;
-    if (clamp->count()) o.config.clamp_negative_weights = true;
     if (no_write->count()) o.write_to_model = false;
     if (json->count()) json_out = f->json;
     if (plots->count()) plots_dir = f->plots;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <random>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "run_settings.hpp"
 #include "spikernn/error.hpp"
@@ -16,12 +17,13 @@ namespace spikernn::cli {
 namespace {
 
 struct SimulateFlags {
-  std::string config, model, stimulus, stims_mode, record, output, device, dtype;
+  std::string config, model, stimulus, stims_mode, record, output;
   double scaling_factor = 0;
   std::vector<int64_t> stims_dur, stims_units;
   int64_t downsample = 1;
   uint64_t seed = 0;
-  bool use_initial_weights = false, clamp_negative_weights = false;
+  bool use_initial_weights = false;
+  EngineFlags engine;
 };
 
 double scaling_factor_for(const SimulateSettings& s, const RateModel& model) {
@@ -138,12 +140,8 @@ void add_simulate_command(CLI::App& app) {
                                      "Keep every K-th stimulus column; the step becomes K·dt");
   auto* initial = cmd->add_flag("--use-initial-weights", flags->use_initial_weights,
                                 "Map the initial weights w0 instead of the trained w");
-  auto* clamp = cmd->add_flag("--clamp-negative-weights", flags->clamp_negative_weights,
-                              "Map ReLU(w), the weights the rate network used, instead of the "
-                              "raw w (which the port maps)");
   auto* seed = cmd->add_option("--seed", flags->seed, "Random seed (default: drawn, and printed)");
-  auto* device = cmd->add_option("--device", flags->device, "cpu, cuda or cuda:I");
-  auto* dtype = cmd->add_option("--dtype", flags->dtype, "float64 (port parity) or float32");
+  flags->engine.add_to(*cmd);
   auto* record =
       cmd->add_option("--record", flags->record,
                       "Outputs to keep: all, or a list of W,REC,spk,rs,IPSCs,all_fr,out");
@@ -162,10 +160,8 @@ void add_simulate_command(CLI::App& app) {
     if (units->count()) s.stims.units = f.stims_units;
     if (downsample->count()) s.spiking.downsample = f.downsample;
     if (initial->count()) s.spiking.use_initial_weights = true;
-    if (clamp->count()) s.spiking.clamp_negative_weights = true;
     if (seed->count()) s.spiking.seed = f.seed;
-    if (device->count()) s.spiking.device = f.device;
-    if (dtype->count()) s.spiking.dtype = f.dtype;
+    f.engine.apply(s.spiking);
     if (record->count()) s.record = f.record;
     if (output->count()) s.output = f.output;
     run_simulate(std::move(s));

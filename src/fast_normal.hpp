@@ -1,0 +1,93 @@
+// A fast source of normal deviates for runs that need statistics, not the port's exact numbers:
+// xoshiro256++ (Blackman & Vigna) feeding the ziggurat method (Marsaglia & Tsang, 2000) with 128
+// layers. Roughly ten times faster than torch's Box–Muller on the CPU.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace spikernn {
+
+class FastNormal {
+ public:
+  explicit FastNormal(uint64_t seed) {
+    for (uint64_t& word : s_) word = splitmix(seed);
+  }
+
+  uint64_t next() {
+    const uint64_t result = rotl(s_[0] + s_[3], 23) + s_[0];
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+
+  // Uniform in [0, 1).
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+  double normal() {
+    const Tables& t = tables();
+    for (;;) {
+      const uint64_t bits = next();
+      const int layer = static_cast<int>(bits & 127);
+      const auto hz = static_cast<int32_t>(bits >> 32);
+      const double x = hz * t.w[layer];
+      if (static_cast<uint32_t>(std::abs(static_cast<int64_t>(hz))) < t.k[layer]) return x;
+      if (layer == 0) {  // the tail beyond r
+        double tail, y;
+        do {
+          tail = -std::log(1.0 - uniform()) / kR;
+          y = -std::log(1.0 - uniform());
+        } while (y + y < tail * tail);
+        return hz > 0 ? kR + tail : -kR - tail;
+      }
+      if (t.f[layer] + uniform() * (t.f[layer - 1] - t.f[layer]) < std::exp(-0.5 * x * x)) return x;
+    }
+  }
+
+ private:
+  static constexpr double kR = 3.442619855899;
+
+  struct Tables {
+    uint32_t k[128];
+    double w[128], f[128];
+    Tables() {
+      const double m = 2147483648.0, v = 9.91256303526217e-3;
+      double d = kR, t = kR;
+      const double q = v / std::exp(-0.5 * d * d);
+      k[0] = static_cast<uint32_t>((d / q) * m);
+      k[1] = 0;
+      w[0] = q / m;
+      w[127] = d / m;
+      f[0] = 1.0;
+      f[127] = std::exp(-0.5 * d * d);
+      for (int i = 126; i >= 1; --i) {
+        d = std::sqrt(-2.0 * std::log(v / d + std::exp(-0.5 * d * d)));
+        k[i + 1] = static_cast<uint32_t>((d / t) * m);
+        t = d;
+        f[i] = std::exp(-0.5 * d * d);
+        w[i] = d / m;
+      }
+    }
+  };
+  static const Tables& tables() {
+    static const Tables t;
+    return t;
+  }
+
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  static uint64_t splitmix(uint64_t& x) {
+    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+
+  uint64_t s_[4];
+};
+
+}  // namespace spikernn

@@ -1,0 +1,32 @@
+// The two backends that run the LIF step of lif_step.hpp over a whole trial for a batch:
+// - the reference: one torch op per term (`lif_step`), on any device;
+// - the fused CPU kernel: the same equations unit by unit in plain loops. With torch's generator
+//   as the noise source it performs the same floating-point operations in the same order, so its
+//   results are identical to the reference (and to the PyTorch port); with the fast source every
+//   trial draws from its own xoshiro256++/ziggurat stream.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "spikernn/lif_step.hpp"
+#include "spikernn/stims.hpp"
+
+namespace spikernn {
+
+struct SimulationRun {
+  const LIFParams* params = nullptr;
+  torch::Tensor current;  // columns × B × N, contiguous, in the params' dtype
+  int64_t nt = 0;
+  const Stims* stims = nullptr;
+  // Noise: torch's generator (the port's streams) when set, else per-trial fast streams.
+  at::Generator* generator = nullptr;
+  uint64_t fast_seed = 0;
+  torch::Tensor w_out;  // 1 × N readout weights, divided by λ
+  // Outputs, undefined when not recorded: B × N × nt traces, B × nt output, B × N spike counts.
+  torch::Tensor REC, spk, rs, IPSCs, out, counts;
+};
+
+void simulate_reference(SimulationRun& run);  // needs `generator`
+void simulate_fused_cpu(SimulationRun& run);
+
+}  // namespace spikernn

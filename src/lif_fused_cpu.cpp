@@ -1,0 +1,150 @@
+#include "lif_backends.hpp"
+
+#include <vector>
+
+#include "fast_normal.hpp"
+
+namespace spikernn {
+namespace {
+
+using torch::indexing::Slice;
+
+template <typename T>
+T* data_or_null(torch::Tensor& t) {
+  return t.defined() ? t.data_ptr<T>() : nullptr;
+}
+
+template <typename T>
+std::vector<T> per_unit(const torch::Tensor& t, int64_t N) {
+  const torch::Tensor c = t.to(torch::kCPU).contiguous();
+  if (c.numel() == 1) return std::vector<T>(static_cast<size_t>(N), c.item<T>());
+  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + N);
+}
+
+template <typename T>
+void run(SimulationRun& s) {
+  const LIFParams& p = *s.params;
+  const int64_t N = p.W.size(0), B = s.current.size(1), columns = s.current.size(0);
+  const auto options = p.W.options();
+  // Row j of Wt is column j of W: the input one spike of unit j sends to every unit.
+  const torch::Tensor Wt = p.W.t().contiguous();
+  const T* wt = Wt.data_ptr<T>();
+  const std::vector<T> decay_syn = per_unit<T>(p.decay_syn, N), rise = per_unit<T>(p.rise_decay, N);
+  const T decay_rise = p.decay_rise.item<T>();
+  const T dt = static_cast<T>(p.dt), tref = static_cast<T>(p.tref), tm = static_cast<T>(p.tm);
+  const T vpeak = static_cast<T>(p.vpeak), vreset = static_cast<T>(p.vreset);
+  const T vspike = static_cast<T>(p.vspike);
+  const T* current = s.current.data_ptr<T>();
+  const torch::Tensor w_out_flat = s.w_out.reshape({-1}).contiguous();
+  const T* w_out = w_out_flat.data_ptr<T>();
+  T *rec = data_or_null<T>(s.REC), *spk = data_or_null<T>(s.spk), *rs = data_or_null<T>(s.rs),
+    *ipscs = data_or_null<T>(s.IPSCs), *out = data_or_null<T>(s.out),
+    *counts = data_or_null<T>(s.counts);
+
+  std::vector<FastNormal> fast;
+  torch::Tensor v_tensor;
+  if (s.generator != nullptr) {
+    v_tensor = lif_initial_state(p, B, *s.generator).v.contiguous();
+  } else {
+    v_tensor = torch::empty({B, N}, options);
+    for (int64_t b = 0; b < B; ++b) {
+      fast.emplace_back(s.fast_seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(b));
+      for (int64_t n = 0; n < N; ++n)
+        v_tensor[b][n] = vreset + static_cast<T>(fast.back().uniform()) * (vspike - vreset);
+    }
+  }
+  std::vector<T> v(v_tensor.data_ptr<T>(), v_tensor.data_ptr<T>() + B * N);
+  std::vector<T> tlast(B * N, 0), ipsc(B * N, 0), h(B * N, 0), r(B * N, 0), hr(B * N, 0);
+  std::vector<T> v1(N), sp(N), jd(N);
+  std::vector<int64_t> fired;
+  fired.reserve(N);
+  torch::Tensor noise_tensor = torch::empty({B, N}, options);
+  T* noise = noise_tensor.data_ptr<T>();
+  std::vector<char> stimulated(N, 0);
+  for (int64_t unit : s.stims->units) stimulated[unit] = 1;
+  const T kick = static_cast<T>(s.stims->kick());
+
+  for (int64_t i = 0; i < s.nt; ++i) {
+    const T now = static_cast<T>(p.dt * static_cast<double>(i + 1));
+    const int64_t column =
+        std::min(static_cast<int64_t>(static_cast<double>(i) / 100 + 0.5), columns - 1);
+    // Draws in the reference's order: all the noise of the step, then the stimulation coins.
+    if (s.generator != nullptr) {
+      noise_tensor.normal_(0, 1, *s.generator);
+    } else {
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t n = 0; n < N; ++n) noise[b * N + n] = static_cast<T>(fast[b].normal());
+    }
+    const bool in_window = s.stims->active() && i >= s.stims->dur[0] && i < s.stims->dur[1];
+    torch::Tensor coins;
+    if (in_window && s.generator != nullptr)
+      coins = torch::rand({B}, *s.generator, torch::kFloat32);
+    for (int64_t b = 0; b < B; ++b) {
+      const bool kicked = in_window && (s.generator != nullptr ? coins[b].item<float>() < 0.5f
+                                                               : fast[b].uniform() < 0.5);
+      T *vb = &v[b * N], *tl = &tlast[b * N], *ip = &ipsc[b * N], *hb = &h[b * N], *rb = &r[b * N],
+        *hrb = &hr[b * N];
+      const T *ext = current + (column * B + b) * N, *xi = noise + b * N;
+      // Traces are unit-major (B × N × nt): element (b, n, i) is at base + n·nt.
+      const int64_t base = b * N * s.nt + i;
+      if (ipscs != nullptr)
+        for (int64_t n = 0; n < N; ++n) ipscs[base + n * s.nt] = ip[n];
+      for (int64_t n = 0; n < N; ++n) {
+        T input = ip[n] + vpeak;
+        input = input + ext[n];
+        const T active = tl[n] + tref < now ? T(1) : T(0);
+        const T dv = active * (-vb[n] + input) / tm;
+        v1[n] = vb[n] + dt * dv + xi[n] / T(10);
+      }
+      if (kicked)
+        for (int64_t n = 0; n < N; ++n)
+          if (stimulated[n]) v1[n] = v1[n] + kick;
+      fired.clear();
+      for (int64_t n = 0; n < N; ++n) {
+        sp[n] = v1[n] >= vpeak ? T(1) : T(0);
+        if (sp[n] != 0) fired.push_back(n);
+      }
+      // Σ of the fired columns. With torch's noise, summed as the reference sums them: one or two
+      // columns inline, more through the same torch op (rare at working λ). Otherwise in order.
+      std::fill(jd.begin(), jd.end(), T(0));
+      if (fired.size() <= 2 || s.generator == nullptr) {
+        for (int64_t j : fired)
+          for (int64_t n = 0; n < N; ++n) jd[n] += wt[j * N + n];
+      } else {
+        const torch::Tensor sum =
+            p.W.index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
+        std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
+      }
+      T readout = 0;
+      for (int64_t n = 0; n < N; ++n) {
+        tl[n] = tl[n] + (now - tl[n]) * sp[n];
+        const T ipsc_next = ip[n] * decay_syn[n] + hb[n] * dt;
+        hb[n] = hb[n] * decay_rise + jd[n] / rise[n];
+        ip[n] = ipsc_next;
+        const T r_next = rb[n] * decay_syn[n] + hrb[n] * dt;
+        hrb[n] = hrb[n] * decay_rise + sp[n] / rise[n];
+        rb[n] = r_next;
+        const T v_record = v1[n] + (vspike - v1[n]) * sp[n];
+        vb[n] = v_record + (vreset - v_record) * sp[n];
+        readout += r_next * w_out[n];
+        if (rec != nullptr) rec[base + n * s.nt] = v_record;
+        if (spk != nullptr) spk[base + n * s.nt] = sp[n];
+        if (rs != nullptr) rs[base + n * s.nt] = r_next;
+      }
+      if (out != nullptr) out[b * s.nt + i] = readout;
+      if (counts != nullptr && i >= 10)
+        for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
+    }
+  }
+}
+
+}  // namespace
+
+void simulate_fused_cpu(SimulationRun& simulation) {
+  if (simulation.params->W.scalar_type() == torch::kFloat32)
+    run<float>(simulation);
+  else
+    run<double>(simulation);
+}
+
+}  // namespace spikernn
