@@ -9,11 +9,11 @@
 //                                                       Dale network of N units
 // Options: --noise torch|fast, --dtype float64|float32, --repeat R (best of R).
 // Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb.
-#include <sys/resource.h>
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 
 #include "spikernn/spikernn.hpp"
@@ -23,10 +23,14 @@ namespace {
 const std::string kModel =
     std::string(SPIKERNN_SOURCE_DIR) + "/models/go_nogo_N200_taus4-20_sigmoid.mat";
 
+// VmHWM of this process image; getrusage's ru_maxrss would also count a parent's peak, which
+// it keeps across fork and exec.
 double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  return -1;
 }
 
 // A random Dale network of N units (20% inhibitory with 4× stronger synapses, so that inhibition

@@ -32,9 +32,16 @@ class FastNormal {
   double normal() {
     const Tables& t = tables();
     for (;;) {
-      const uint64_t bits = next();
-      const int layer = static_cast<int>(bits & 127);
-      const auto hz = static_cast<int32_t>(bits >> 32);
+      // Each 64-bit draw feeds two attempts, one per half, as Marsaglia and Tsang's RNOR does
+      // with 32-bit words: the low 7 bits pick the layer, the whole word the abscissa.
+      if (spare_count_ == 0) {
+        spare_ = next();
+        spare_count_ = 2;
+      }
+      const auto hz = static_cast<int32_t>(static_cast<uint32_t>(spare_));
+      spare_ >>= 32;
+      --spare_count_;
+      const int layer = static_cast<int>(static_cast<uint32_t>(hz) & 127);
       const double x = hz * t.w[layer];
       if (static_cast<uint32_t>(std::abs(static_cast<int64_t>(hz))) < t.k[layer]) return x;
       if (layer == 0) {  // the tail beyond r
@@ -88,6 +95,8 @@ class FastNormal {
   }
 
   uint64_t s_[4];
+  uint64_t spare_ = 0;
+  int spare_count_ = 0;
 };
 
 }  // namespace spikernn
