@@ -127,23 +127,13 @@ EvaluationResult evaluate_task(const EvaluationOptions& o) {
     throw InvalidArgument("trials: expected >= 1, found " + std::to_string(o.n_trials));
   if (!o.plots_dir.empty() && fs::exists(o.plots_dir) && !fs::is_directory(o.plots_dir))
     throw FileError("plots folder '" + o.plots_dir + "': exists and is not a folder");
-  const RateModel model = load_rate_model(o.model_path);
-  const double lambda =
-      o.scaling_factor ? *o.scaling_factor
-      : model.opt_scaling_factor
-          ? *model.opt_scaling_factor
-          : throw InvalidArgument("scaling factor: not given, and '" + o.model_path +
-                                  "' holds no opt_scaling_factor; give "
-                                  "one or run a grid search first");
-  const auto task = make_task(o.task, o.task_settings);
-  if (task->n_inputs() != model.n_inputs())
-    throw InvalidArgument("task '" + task->name() + "' has " + std::to_string(task->n_inputs()) +
-                          " inputs, but '" + o.model_path + "' has w_in with " +
-                          std::to_string(model.n_inputs()) + " columns");
-  SpikingConfig config = o.config;
-  config.N = model.N;
-  config.scaling_factor = lambda;
-  LIFNetwork network(config, model);
+  const TaskSetup setup =
+      prepare_task_run(o.model_path, o.task, o.task_settings, o.config, o.scaling_factor);
+  const RateModel& model = setup.model;
+  const auto& task = setup.task;
+  const LIFNetwork& network = setup.network;
+  const double lambda = setup.scaling_factor;
+  const int64_t step_per_column = 100 / o.config.downsample;
 
   std::mt19937_64 rng(o.seed);
   const std::vector<Trial> trials = task->sample_trials(o.n_trials, rng);
@@ -168,13 +158,12 @@ EvaluationResult evaluate_task(const EvaluationOptions& o) {
   r.seed = o.seed;
   r.performance = task->evaluate_performance(run.outs, trials);
   std::vector<double> correlations;
-  const int64_t step_per_column = 100 / config.downsample;
   for (size_t i = 0; i < trials.size(); ++i) {
     const Trial& trial = trials[i];
     const torch::Tensor out = run.outs[static_cast<int64_t>(i)];
     if (trial.label != 0 && task->evaluate_trial(out, trial)) {
       const auto t = crossing_time(out, trial.label > 0 ? 1.0 : -1.0, task->decision_threshold(),
-                                   onset_seconds(trial, config.dt), run.dt);
+                                   onset_seconds(trial, o.config.dt), run.dt);
       if (t) r.response_times.push_back(*t);
     }
     const torch::Tensor rate = rate_network_output(model, trial.u);

@@ -77,24 +77,17 @@ GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
   if (options.n_trials_per_factor < 1)
     throw InvalidArgument("trials per factor: expected >= 1, found " +
                           std::to_string(options.n_trials_per_factor));
-  if (options.write_to_model) check_writable_destination(options.model_path);
-  const RateModel model = load_rate_model(options.model_path);
-  const auto task = make_task(options.task_type, options.task_settings);
-  if (task->n_inputs() != model.n_inputs())
-    throw InvalidArgument("task '" + task->name() + "' has " + std::to_string(task->n_inputs()) +
-                          " inputs, but '" + options.model_path + "' has w_in with " +
-                          std::to_string(model.n_inputs()) + " columns");
-
+  if (options.write_to_model) check_updatable(options.model_path);
+  const TaskSetup setup = prepare_task_run(options.model_path, options.task_type,
+                                           options.task_settings, options.config, factors.front());
+  const AbstractSpikingTask& task = *setup.task;
+  LIFNetwork network = setup.network;
   std::mt19937_64 rng(options.seed);
-  const std::vector<Trial> trials = task->sample_trials(options.n_trials_per_factor, rng);
-  SpikingConfig config = options.config;
-  config.N = model.N;
-  config.scaling_factor = factors.front();
-  LIFNetwork network(config, model);
+  const std::vector<Trial> trials = task.sample_trials(options.n_trials_per_factor, rng);
 
   GridSearchResult result;
   result.model_path = options.model_path;
-  result.task = task->name();
+  result.task = task.name();
   result.scaling_factors = factors;
   result.n_trials_per_factor = options.n_trials_per_factor;
   result.seed = options.seed;
@@ -111,7 +104,7 @@ GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
     run.cancel = options.cancel;
     run.on_progress = [&](int64_t done) { progress.update(static_cast<int64_t>(k) * n + done); };
     const TrialRunResult r = run_trials(*network, trials, run);
-    const TaskPerformance p = task->evaluate_performance(r.outs.cpu(), trials);
+    const TaskPerformance p = task.evaluate_performance(r.outs.cpu(), trials);
     result.accuracy.push_back(p.overall_accuracy);
     result.condition_accuracy.push_back(p.condition_accuracy);
   }

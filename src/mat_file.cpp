@@ -298,17 +298,24 @@ void write_mat_file(const std::string& path, const std::vector<MatVariable>& var
   });
 }
 
-void update_mat_file(const std::string& path, const std::vector<MatVariable>& variables) {
-  install_matio_logger();
+void check_updatable(const std::string& path) {
   std::error_code ec;
-  const fs::perms mode = fs::status(path, ec).permissions();
   if (!fs::exists(path, ec)) throw FileError("'" + path + "': no such file");
-  // The mode bits, not access(2): root may write anywhere, but a file marked read-only by its
-  // owner is not to be replaced.
+  // The mode bits, not access(2) alone: root may write anywhere, but a file marked read-only by
+  // its owner is not to be replaced.
+  const fs::perms mode = fs::status(path, ec).permissions();
   if ((mode & (fs::perms::owner_write | fs::perms::group_write | fs::perms::others_write)) ==
           fs::perms::none ||
       ::access(path.c_str(), W_OK) != 0)
     throw FileError("cannot update '" + path + "': the file is read-only");
+  check_writable_destination(path);
+}
+
+void update_mat_file(const std::string& path, const std::vector<MatVariable>& variables) {
+  install_matio_logger();
+  check_updatable(path);
+  std::error_code ec;
+  const fs::perms mode = fs::status(path, ec).permissions();
   mat_t* old = Mat_Open(path.c_str(), MAT_ACC_RDONLY);
   if (old == nullptr) throw FileError("'" + path + "': not a readable MAT file");
   std::unique_ptr<mat_t, int (*)(mat_t*)> old_file(old, Mat_Close);

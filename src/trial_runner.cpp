@@ -7,6 +7,27 @@
 
 namespace spikernn {
 
+TaskSetup prepare_task_run(const std::string& model_path, const std::string& task,
+                           const nlohmann::json& task_settings, SpikingConfig config,
+                           std::optional<double> scaling_factor) {
+  TaskSetup setup;
+  setup.model = load_rate_model(model_path);
+  setup.task = make_task(task, task_settings);
+  if (setup.task->n_inputs() != setup.model.n_inputs())
+    throw InvalidArgument("task '" + setup.task->name() + "' has " +
+                          std::to_string(setup.task->n_inputs()) + " inputs, but '" + model_path +
+                          "' has w_in with " + std::to_string(setup.model.n_inputs()) + " columns");
+  if (!scaling_factor) scaling_factor = setup.model.opt_scaling_factor;
+  if (!scaling_factor)
+    throw InvalidArgument("scaling factor: not given, and '" + model_path +
+                          "' holds no opt_scaling_factor; give one or run a grid search first");
+  setup.scaling_factor = *scaling_factor;
+  config.N = setup.model.N;
+  config.scaling_factor = *scaling_factor;
+  setup.network = LIFNetwork(config, setup.model);
+  return setup;
+}
+
 uint64_t batch_seed(uint64_t seed, int64_t index) {
   uint64_t z = seed + 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(index + 1);
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;

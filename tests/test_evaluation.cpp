@@ -59,18 +59,7 @@ TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
   model.w_in = model.w_in.repeat({1, 4});
   ScratchDir dir;
   const std::string path = dir.file("four_inputs.mat");
-  write_mat_file(path, {{"w", model.w},
-                        {"w0", model.w0},
-                        {"w_in", model.w_in},
-                        {"w_out", model.w_out},
-                        {"m", model.m},
-                        {"som_m", model.som_m},
-                        {"inh", model.inh},
-                        {"exc", model.exc},
-                        {"taus", model.taus},
-                        {"taus_gaus", model.taus_gaus},
-                        {"taus_gaus0", model.taus_gaus0},
-                        {"N", torch::tensor(model.N)}});
+  write_mat_file(path, testing::variables_of(model));
   EvaluationOptions o;
   o.model_path = path;
   o.task = "mante";

@@ -13,22 +13,7 @@ namespace {
 using testing::kGoNoGoModel;
 using testing::ScratchDir;
 using testing::source_path;
-
-// The variables of `model` as a MAT file would hold them; `edit` may change or drop some.
-std::vector<MatVariable> variables_of(const RateModel& model) {
-  return {{"w", model.w},
-          {"w0", model.w0},
-          {"w_in", model.w_in},
-          {"w_out", model.w_out},
-          {"m", model.m},
-          {"som_m", model.som_m},
-          {"inh", model.inh},
-          {"exc", model.exc},
-          {"taus", model.taus},
-          {"taus_gaus", model.taus_gaus},
-          {"taus_gaus0", model.taus_gaus0},
-          {"N", torch::tensor(model.N)}};
-}
+using testing::variables_of;
 
 std::vector<MatVariable> replace(std::vector<MatVariable> vars, const std::string& name,
                                  std::optional<MatVariable> with) {

@@ -6,6 +6,10 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "spikernn/mat_file.hpp"
+#include "spikernn/rate_model.hpp"
 
 namespace spikernn::testing {
 
@@ -30,6 +34,22 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+// The variables of `model` as a MAT file holds them.
+inline std::vector<MatVariable> variables_of(const RateModel& model) {
+  return {{"w", model.w},
+          {"w0", model.w0},
+          {"w_in", model.w_in},
+          {"w_out", model.w_out},
+          {"m", model.m},
+          {"som_m", model.som_m},
+          {"inh", model.inh},
+          {"exc", model.exc},
+          {"taus", model.taus},
+          {"taus_gaus", model.taus_gaus},
+          {"taus_gaus0", model.taus_gaus0},
+          {"N", torch::tensor(model.N)}};
+}
 
 // The message of the exception `statement` throws as type `E`, or a failure if it throws none.
 #define SPIKERNN_ERROR_MESSAGE(statement, E)          \

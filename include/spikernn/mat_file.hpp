@@ -67,4 +67,8 @@ void write_mat_file(const std::string& path, const std::vector<MatVariable>& var
 // untouched. Throws FileError for a read-only file.
 void update_mat_file(const std::string& path, const std::vector<MatVariable>& variables);
 
+// Throws FileError unless `path` exists, is not read-only and its folder takes new files: what
+// `update_mat_file` needs, checked before a long run rather than after it.
+void check_updatable(const std::string& path);
+
 }  // namespace spikernn

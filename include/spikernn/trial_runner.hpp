@@ -7,6 +7,9 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "spikernn/lif_network.hpp"
@@ -28,6 +31,18 @@ struct TrialRunResult {
   torch::Tensor outs, all_fr, spk;
   double dt = 0;
 };
+
+// What a grid search or an evaluation starts from: the model, a task that fits it, and the
+// network at λ (`scaling_factor`, else the model's opt_scaling_factor, else InvalidArgument).
+struct TaskSetup {
+  RateModel model;
+  std::unique_ptr<AbstractSpikingTask> task;
+  LIFNetwork network{nullptr};
+  double scaling_factor = 0;
+};
+TaskSetup prepare_task_run(const std::string& model_path, const std::string& task,
+                           const nlohmann::json& task_settings, SpikingConfig config,
+                           std::optional<double> scaling_factor);
 
 // The seed of batch `index` of a run seeded with `seed` (splitmix64 of both).
 uint64_t batch_seed(uint64_t seed, int64_t index);

@@ -7,6 +7,7 @@
 #include "spikernn/error.hpp"
 #include "spikernn/grid_search.hpp"
 #include "spikernn/json_fields.hpp"
+#include "spikernn/output_files.hpp"
 
 namespace spikernn::cli {
 namespace fs = std::filesystem;
@@ -115,6 +116,58 @@ void EngineFlags::apply(SpikingConfig& config) const {
   if (engine_option_->count()) config.engine = engine_;
   if (noise_option_->count()) config.noise = noise_;
   if (clamp_option_->count()) config.clamp_negative_weights = true;
+}
+
+void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
+                          const std::string& trials_help, const std::string& plots_help) {
+  config_option_ = command.add_option("--config", config_,
+                                      "JSON file with the settings below as snake_case keys "
+                                      "(paths relative to it); flags override it");
+  model_option_ = command.add_option("--model", model_, model_help);
+  task_option_ =
+      command.add_option("--task", task_, "go-nogo (default), xor or mante, or a registered task");
+  trials_option_ = command.add_option("--trials", trials_, trials_help);
+  seed_option_ = command.add_option("--seed", seed_, "Random seed (default 0)");
+  batch_option_ = command.add_option(
+      "--batch-size", batch_size_, "Trials simulated together (default 25; results depend on it)");
+  engine_.add_to(command);
+  json_option_ = command.add_option("--json", json_, "Write the results as JSON to this file");
+  plots_option_ = command.add_option("--plots", plots_, plots_help);
+}
+
+TaskRunSettings TaskRunFlags::resolve(
+    const std::vector<std::string>& extra_keys,
+    const std::function<void(const CommandConfig&)>& read_extra) const {
+  TaskRunSettings s;
+  if (config_option_->count()) {
+    std::vector<std::string> keys = {"model", "task",       "task_settings", "trials",
+                                     "seed",  "batch_size", "json",          "plots"};
+    keys.insert(keys.end(), EngineFlags::keys().begin(), EngineFlags::keys().end());
+    keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
+    const CommandConfig c = load_command_config(config_, keys, {"model", "json", "plots"});
+    c.read("model", s.model);
+    c.read("task", s.task);
+    c.read_object("task_settings", s.task_settings);
+    c.read("trials", s.trials);
+    c.read_seed("seed", s.seed);
+    c.read("batch_size", s.batch_size);
+    c.read("json", s.json);
+    c.read("plots", s.plots);
+    c.read_engine(s.config);
+    read_extra(c);
+  }
+  if (model_option_->count()) s.model = model_;
+  if (task_option_->count()) s.task = task_;
+  if (trials_option_->count()) s.trials = trials_;
+  if (seed_option_->count()) s.seed = seed_;
+  if (batch_option_->count()) s.batch_size = batch_size_;
+  if (json_option_->count()) s.json = json_;
+  if (plots_option_->count()) s.plots = plots_;
+  engine_.apply(s.config);
+  if (s.model.empty()) throw InvalidArgument("--model: required (or 'model' in --config)");
+  validate_spiking_config(s.config);
+  if (!s.json.empty()) check_writable_destination(s.json);
+  return s;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,35 @@ class EngineFlags {
   bool clamp_ = false;
   CLI::Option *device_option_ = nullptr, *dtype_option_ = nullptr, *engine_option_ = nullptr,
               *noise_option_ = nullptr, *clamp_option_ = nullptr;
+};
+
+// What grid-search and eval share: the model, the task and its trials, where results go, and the
+// engine. Each setting comes from --config (snake_case keys, paths relative to the file) and is
+// overridden by its flag.
+struct TaskRunSettings {
+  std::string model, task = "go-nogo", json, plots;
+  nlohmann::json task_settings = nlohmann::json::object();
+  int64_t trials = 100, batch_size = 25;
+  uint64_t seed = 0;
+  SpikingConfig config;
+};
+
+class TaskRunFlags {
+ public:
+  void add_to(CLI::App& command, const std::string& model_help, const std::string& trials_help,
+              const std::string& plots_help);
+  // `extra_keys` are the command's own config keys, which `read_extra` reads.
+  TaskRunSettings resolve(const std::vector<std::string>& extra_keys,
+                          const std::function<void(const CommandConfig&)>& read_extra) const;
+
+ private:
+  std::string config_, model_, task_, json_, plots_;
+  int64_t trials_ = 0, batch_size_ = 0;
+  uint64_t seed_ = 0;
+  EngineFlags engine_;
+  CLI::Option *config_option_ = nullptr, *model_option_ = nullptr, *task_option_ = nullptr,
+              *json_option_ = nullptr, *plots_option_ = nullptr, *trials_option_ = nullptr,
+              *batch_option_ = nullptr, *seed_option_ = nullptr;
 };
 
 // While alive, Ctrl-C (SIGINT) sets `flag()` instead of killing the process, so that long runs

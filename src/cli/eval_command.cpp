@@ -12,11 +12,8 @@ namespace spikernn::cli {
 namespace {
 
 struct EvalFlags {
-  std::string config, model, task, plots, json;
+  TaskRunFlags run;
   double scaling_factor = 0;
-  int64_t trials = 0, batch_size = 0;
-  uint64_t seed = 0;
-  EngineFlags engine;
 };
 
 void print_metrics(const EvaluationResult& r) {
@@ -48,67 +45,39 @@ void print_metrics(const EvaluationResult& r) {
 void add_eval_command(CLI::App& app) {
   auto f = std::make_shared<EvalFlags>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate the spiking network on a task");
-  auto* config = cmd->add_option("--config", f->config,
-                                 "JSON file with the settings below as snake_case keys (paths "
-                                 "relative to it); flags override it");
-  auto* model = cmd->add_option("--model", f->model, "Rate model (.mat)");
-  auto* task = cmd->add_option("--task", f->task, "go-nogo, xor or mante (or a registered task)");
+  f->run.add_to(*cmd, "Rate model (.mat)", "Number of trials (default 100)",
+                "Folder for PNG plots (created if needed)");
   auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
                                  "λ (default: the model's opt_scaling_factor)");
-  auto* trials = cmd->add_option("--trials", f->trials, "Number of trials (default 100)");
-  auto* seed = cmd->add_option("--seed", f->seed, "Random seed (default 0)");
-  auto* batch = cmd->add_option("--batch-size", f->batch_size,
-                                "Trials simulated together (default 25; results depend on it)");
-  f->engine.add_to(*cmd);
-  auto* plots = cmd->add_option("--plots", f->plots, "Folder for PNG plots (created if needed)");
-  auto* json = cmd->add_option("--json", f->json, "Write the metrics as JSON to this file");
 
   cmd->callback([=] {
     EvaluationOptions o;
-    std::string json_out;
-    if (config->count()) {
-      std::vector<std::string> keys = {"model",          "task",   "task_settings",
-                                       "scaling_factor", "trials", "seed",
-                                       "batch_size",     "plots",  "json"};
-      keys.insert(keys.end(), EngineFlags::keys().begin(), EngineFlags::keys().end());
-      const CommandConfig c = load_command_config(f->config, keys, {"model", "plots", "json"});
-      c.read("model", o.model_path);
-      c.read("task", o.task);
-      c.read_object("task_settings", o.task_settings);
+    const TaskRunSettings s = f->run.resolve({"scaling_factor"}, [&](const CommandConfig& c) {
       c.read("scaling_factor", o.scaling_factor);
-      c.read("trials", o.n_trials);
-      c.read_seed("seed", o.seed);
-      c.read_engine(o.config);
-      c.read("batch_size", o.batch_size);
-      c.read("plots", o.plots_dir);
-      c.read("json", json_out);
-    }
-    if (model->count()) o.model_path = f->model;
-    if (task->count()) o.task = f->task;
+    });
     if (lambda->count()) o.scaling_factor = f->scaling_factor;
-    if (trials->count()) o.n_trials = f->trials;
-    if (seed->count()) o.seed = f->seed;
-    f->engine.apply(o.config);
-    if (batch->count()) o.batch_size = f->batch_size;
-    if (plots->count()) o.plots_dir = f->plots;
-    if (json->count()) json_out = f->json;
-    if (o.model_path.empty()) throw InvalidArgument("--model: required (or 'model' in --config)");
     if (o.scaling_factor && (!(*o.scaling_factor > 0) || !std::isfinite(*o.scaling_factor)))
       throw InvalidArgument(
           "--scaling-factor (or 'scaling_factor'): expected a positive, finite "
           "λ, found " +
           std::to_string(*o.scaling_factor));
-    validate_spiking_config(o.config);
-    if (!json_out.empty()) check_writable_destination(json_out);
+    o.model_path = s.model;
+    o.task = s.task;
+    o.task_settings = s.task_settings;
+    o.n_trials = s.trials;
+    o.seed = s.seed;
+    o.batch_size = s.batch_size;
+    o.config = s.config;
+    o.plots_dir = s.plots;
 
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
     const EvaluationResult r = evaluate_task(o);
     print_metrics(r);
-    if (!json_out.empty()) {
+    if (!s.json.empty()) {
       nlohmann::json j = r;
       j["spikernn_version"] = version();
-      write_text_file(json_out, j.dump(2));
+      write_text_file(s.json, j.dump(2));
     }
   });
 }
