@@ -14,6 +14,8 @@ Needs the port's `spiking` package importable (e.g. PYTHONPATH=/path/to/spikeRNN
         [--stimulus U.json|U.mat] [--seeds 1,2,3] [--task go-nogo --trials 20] [--spikernn PATH]
 """
 import argparse
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -68,7 +70,9 @@ def compare_grid(args, workdir):
     shutil.copy(args.model, folder)
     copy = os.path.join(folder, os.path.basename(args.model))
     os.chmod(copy, 0o644)
-    lambda_grid_search(folder, args.task, args.trials, factors)
+    print(f'running the port\'s grid search ({len(factors)} x {args.trials} trials)...', flush=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # the port prints every step
+        lambda_grid_search(folder, args.task, args.trials, factors)
     port = sio.loadmat(copy)['all_perfs'].ravel()
     result = os.path.join(workdir, 'grid.json')
     subprocess.run([args.spikernn, 'grid-search', '--model', args.model, '--task', args.task,
