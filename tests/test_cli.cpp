@@ -167,6 +167,7 @@ TEST(Cli, GridSearchPrintsTheTableAndWritesJsonAndThePlot) {
   EXPECT_NE(run.output.find("optimum: lambda = "), std::string::npos) << run.output;
   const nlohmann::json j = nlohmann::json::parse(std::ifstream(dir.file("out.json")));
   EXPECT_EQ(j.at("results").at(0).at("scaling_factors"), nlohmann::json({20.0, 40.0}));
+  EXPECT_EQ(j.at("config").at("trials"), 6);
   EXPECT_TRUE(std::filesystem::exists(dir.file("plots/model_grid_search.png")));
   EXPECT_TRUE(MatReader(dir.file("model.mat")).has("opt_scaling_factor"));
 }
@@ -180,6 +181,8 @@ TEST(Cli, EvalWritesMetricsAsJson) {
   const nlohmann::json j = nlohmann::json::parse(std::ifstream(dir.file("out.json")));
   for (const char* key : {"overall_accuracy", "go_accuracy", "nogo_accuracy", "spikernn_version"})
     EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j.at("config").at("scaling_factor"), 20.0) << "the output records how to rerun it";
+  EXPECT_EQ(j.at("config").at("seed"), 4);
 }
 
 TEST(Cli, GridSearchAndEvalRefuseBadInput) {

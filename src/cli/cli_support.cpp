@@ -170,6 +170,21 @@ TaskRunSettings TaskRunFlags::resolve(
   return s;
 }
 
+void to_json(nlohmann::json& j, const TaskRunSettings& s) {
+  j = s.config;
+  j.erase("N");
+  j.erase("scaling_factor");
+  j.erase("seed");
+  j["model"] = s.model;
+  j["task"] = s.task;
+  j["task_settings"] = s.task_settings;
+  j["trials"] = s.trials;
+  j["seed"] = s.seed;
+  j["batch_size"] = s.batch_size;
+  j["json"] = s.json;
+  j["plots"] = s.plots;
+}
+
 namespace {
 
 std::atomic<bool> interrupted{false};

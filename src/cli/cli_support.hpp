@@ -65,6 +65,9 @@ struct TaskRunSettings {
   SpikingConfig config;
 };
 
+// The settings as config keys, recorded in every JSON output so that a run can be repeated.
+void to_json(nlohmann::json& j, const TaskRunSettings& settings);
+
 class TaskRunFlags {
  public:
   void add_to(CLI::App& command, const std::string& model_help, const std::string& trials_help,

@@ -77,6 +77,8 @@ void add_eval_command(CLI::App& app) {
     if (!s.json.empty()) {
       nlohmann::json j = r;
       j["spikernn_version"] = version();
+      j["config"] = s;
+      j["config"]["scaling_factor"] = r.scaling_factor;
       write_text_file(s.json, j.dump(2));
     }
   });

@@ -92,9 +92,15 @@ void add_grid_search_command(CLI::App& app) {
       if (!s.plots.empty()) entry["plots"] = {plot_result(r, s.plots)};
       all.push_back(entry);
     }
-    if (!s.json.empty())
-      write_text_file(s.json,
-                      nlohmann::json{{"spikernn_version", version()}, {"results", all}}.dump(2));
+    if (!s.json.empty()) {
+      nlohmann::json config = s;
+      config["scaling_factors"] = o.scaling_factors;
+      config["write_to_model"] = o.write_to_model;
+      write_text_file(
+          s.json,
+          nlohmann::json{{"spikernn_version", version()}, {"config", config}, {"results", all}}
+              .dump(2));
+    }
   });
 }
 
