@@ -103,7 +103,14 @@ GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
     run.record = Record::parse("out");
     run.cancel = options.cancel;
     run.on_progress = [&](int64_t done) { progress.update(static_cast<int64_t>(k) * n + done); };
-    const TrialRunResult r = run_trials(*network, trials, run);
+    TrialRunResult r;
+    try {
+      r = run_trials(*network, trials, run);
+    } catch (const Interrupted&) {
+      throw Interrupted("grid search of '" + options.model_path + "' interrupted after " +
+                        std::to_string(k) + " of " + std::to_string(factors.size()) +
+                        " scaling factors; the model file was left untouched");
+    }
     const TaskPerformance p = task.evaluate_performance(r.outs.cpu(), trials);
     result.accuracy.push_back(p.overall_accuracy);
     result.condition_accuracy.push_back(p.condition_accuracy);

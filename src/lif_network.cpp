@@ -1,6 +1,7 @@
 #include "spikernn/lif_network.hpp"
 
 #include <cmath>
+#include <fstream>
 
 #include "lif_backends.hpp"
 #include "spikernn/error.hpp"
@@ -46,6 +47,32 @@ at::Generator make_generator(torch::Device device, uint64_t seed) {
   std::lock_guard<std::mutex> lock(generator.mutex());
   generator.set_current_seed(seed);
   return generator;
+}
+
+// MemAvailable from /proc/meminfo, in bytes; -1 where it cannot be read.
+int64_t available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  int64_t kilobytes = 0;
+  std::string unit;
+  while (meminfo >> key >> kilobytes >> unit)
+    if (key == "MemAvailable:") return kilobytes * 1024;
+  return -1;
+}
+
+// Refuses, before allocating, traces that would not fit in the memory this machine has free.
+void check_trace_memory(const Record& record, int64_t B, int64_t nt, int64_t N,
+                        const torch::TensorOptions& options) {
+  if (!options.device().is_cpu()) return;
+  const int64_t needed = record.trace_bytes(B, nt, N, options.dtype().itemsize());
+  const int64_t available = available_memory_bytes();
+  if (available < 0 || needed <= available) return;
+  throw InvalidArgument("record: the traces " + record.to_string() + " of " + std::to_string(B) +
+                        " trial(s) of " + std::to_string(nt) + " steps × " + std::to_string(N) +
+                        " units need " + std::to_string(needed >> 20) + " MiB, more than the " +
+                        std::to_string(available >> 20) +
+                        " MiB available; record fewer (e.g. --record out,all_fr, or 'record' in a "
+                        "config)");
 }
 
 torch::Tensor first_trial(const torch::Tensor& t) { return t.defined() ? t.select(0, 0) : t; }
@@ -163,6 +190,7 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   result.scaling_factor = config_.scaling_factor;
   result.seed = seed ? seed : config_.seed;
   const int64_t nt = result.nt;
+  check_trace_memory(record, B, nt, N, options);
 
   // w_in · u one trial at a time, as the port's 2-D product (same BLAS call, same rounding).
   std::vector<torch::Tensor> currents;

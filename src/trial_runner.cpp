@@ -79,7 +79,9 @@ TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial
   work();
   for (auto& worker : workers) worker.join();
   if (failure) std::rethrow_exception(failure);
-  if (options.cancel != nullptr && options.cancel->load()) throw Error("interrupted");
+  if (options.cancel != nullptr && options.cancel->load())
+    throw Interrupted("interrupted after " + std::to_string(done.load()) + " of " +
+                      std::to_string(n) + " trials");
 
   TrialRunResult out;
   out.dt = results.front().dt;

@@ -114,8 +114,10 @@ TEST(GridSearch, InterruptedSearchLeavesTheModelUntouched) {
   std::atomic<bool> cancel{true};
   GridSearchOptions o = small_search(model);
   o.cancel = &cancel;
-  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(lambda_grid_search(o), Error).find("interrupted"),
-            std::string::npos);
+  EXPECT_NE(
+      SPIKERNN_ERROR_MESSAGE(lambda_grid_search(o), Interrupted)
+          .find("interrupted after 0 of 2 scaling factors; the model file was left untouched"),
+      std::string::npos);
   EXPECT_EQ(bytes_of(model), original);
 }
 

@@ -85,6 +85,16 @@ TEST_F(SimulationTest, RecordingOnlyTheOutputSkipsTheTraces) {
             std::string::npos);
 }
 
+TEST_F(SimulationTest, TracesThatWouldNotFitAreRefusedUpFront) {
+  // 400,000 columns: 40 million steps, 4 traces of 200 units = 256 GB in float64.
+  const torch::Tensor long_u = torch::zeros({1, 400000}, torch::kFloat64);
+  LIFNetwork net(seeded(1), model());
+  const std::string message = SPIKERNN_ERROR_MESSAGE(net->simulate(long_u), InvalidArgument);
+  EXPECT_NE(message.find("MiB available; record fewer (e.g. --record out,all_fr"),
+            std::string::npos)
+      << message;
+}
+
 TEST_F(SimulationTest, StimulationModesPushTheChosenUnits) {
   std::vector<int64_t> units;
   for (int64_t i = 0; i < 200; i += 4) units.push_back(i);

@@ -36,6 +36,12 @@ class InvalidArgument : public Error {
   using Error::Error;
 };
 
+// A long run stopped on request (Ctrl-C in the CLI); the message says how far it got.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 // Prints "spikernn: warning: MESSAGE" on stderr the first time this process sees MESSAGE.
 void warn_once(const std::string& message);
 

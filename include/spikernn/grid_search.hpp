@@ -51,7 +51,7 @@ struct GridSearchResult {
 
 // Every factor is scored on the same trials and noise seeds, so that differences between factors
 // come from λ alone. Throws as the loader does for a bad model, InvalidArgument for a bad grid,
-// and Error("interrupted") when `cancel` is set (the model file is then left untouched).
+// and Interrupted when `cancel` is set (the model file is then left untouched).
 GridSearchResult lambda_grid_search(const GridSearchOptions& options);
 
 // The port's form: every `.mat` file in `model_dir` (or the one file it names), one result each.

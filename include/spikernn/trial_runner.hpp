@@ -47,7 +47,7 @@ TaskSetup prepare_task_run(const std::string& model_path, const std::string& tas
 // The seed of batch `index` of a run seeded with `seed` (splitmix64 of both).
 uint64_t batch_seed(uint64_t seed, int64_t index);
 
-// Simulates every trial (all of equal length). Throws Error("interrupted") when `cancel` is set.
+// Simulates every trial (all of equal length). Throws Interrupted when `cancel` is set.
 TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
                           const TrialRunOptions& options);
 

@@ -27,6 +27,9 @@ int main(int argc, char** argv) {
     }
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const spikernn::Interrupted& e) {
+    std::cerr << "spikernn: " << e.what() << '\n';
+    return 130;  // as a shell reports a process ended by SIGINT
   } catch (const spikernn::Error& e) {
     std::cerr << "spikernn: error: " << e.what() << '\n';
     return 1;
