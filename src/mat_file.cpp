@@ -22,13 +22,18 @@ namespace {
 
 mat_t* as_mat(void* p) { return static_cast<mat_t*>(p); }
 
-// matio reports problems through a logger that prints to stderr by default; keep them quiet and
-// report our own, fuller message instead.
-void quiet_matio_log(int, char*) {}
+// matio reports problems through a logger that prints to stderr by default. Keep them quiet, and
+// keep the last warning or error of this thread, so that our own message can quote it.
+thread_local std::string matio_problem;
+
+void record_matio_log(int level, char* message) {
+  constexpr int kWarningOrWorse = 4;  // matio: 1 error, 2 critical, 4 warning, 8 message, 16 debug
+  if (level <= kWarningOrWorse && message != nullptr) matio_problem = message;
+}
 
 void install_matio_logger() {
   static const bool installed = [] {
-    Mat_LogInitFunc("spikernn", quiet_matio_log);
+    Mat_LogInitFunc("spikernn", record_matio_log);
     return true;
   }();
   (void)installed;
@@ -96,9 +101,19 @@ MatReader::MatReader(std::string path) : path_(std::move(path)), mat_(nullptr) {
   if (!fs::exists(path_, ec)) throw FileError("'" + path_ + "': no such file");
   if (fs::is_directory(path_, ec))
     throw FileError("'" + path_ + "': expected a MAT file, found a directory");
+  matio_problem.clear();
   mat_ = Mat_Open(path_.c_str(), MAT_ACC_RDONLY);
   if (mat_ == nullptr)
     throw FileError("'" + path_ + "': not a readable MAT file (expected MAT v4, v5 or v7.3)");
+  // Walk the whole directory once: a truncated or damaged file shows up here, before any
+  // variable is trusted.
+  names();
+  if (!matio_problem.empty()) {
+    Mat_Close(as_mat(mat_));
+    mat_ = nullptr;
+    throw ModelFormatError("'" + path_ + "': damaged or truncated MAT file (" + matio_problem +
+                           ")");
+  }
 }
 
 MatReader::~MatReader() {
@@ -114,6 +129,14 @@ std::vector<std::string> MatReader::names() const {
   return result;
 }
 
+std::string MatReader::listing() const {
+  // A truncated or damaged file reads as one whose list of variables stops early: show it.
+  std::string names;
+  for (const auto& n : this->names()) names += (names.empty() ? "" : ", ") + n;
+  return " (the file holds: " + (names.empty() ? std::string("no readable variables") : names) +
+         ")";
+}
+
 bool MatReader::has(const std::string& name) const {
   MatVarPtr info(Mat_VarReadInfo(as_mat(mat_), name.c_str()));
   return info != nullptr;
@@ -122,7 +145,7 @@ bool MatReader::has(const std::string& name) const {
 torch::Tensor MatReader::read_numeric(const std::string& name) const {
   MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
   if (var == nullptr) {
-    if (!has(name)) throw ModelFormatError(describe(path_, name) + " is missing");
+    if (!has(name)) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
     throw ModelFormatError(describe(path_, name) + " could not be read (truncated or corrupted)");
   }
   const auto found = [&] {
@@ -187,7 +210,7 @@ torch::Tensor MatReader::read_numeric(const std::string& name) const {
 
 std::string MatReader::read_string(const std::string& name) const {
   MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
-  if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing");
+  if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
   if (var->class_type != MAT_C_CHAR || var->data == nullptr)
     throw ModelFormatError(describe(path_, name) + ": expected text (a char array), found " +
                            class_name(var->class_type));

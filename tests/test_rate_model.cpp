@@ -131,6 +131,29 @@ TEST_F(LoaderTest, FileErrors) {
             std::string::npos);
 }
 
+TEST_F(LoaderTest, TruncatedAndCorruptedFilesAreRefusedNotCrashedOn) {
+  std::ifstream in(kGoNoGoModel, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const size_t keep : {size_t{200}, size_t{700000}, bytes.size() - 1000}) {
+    const std::string path = dir_.file("truncated.mat");
+    std::ofstream(path, std::ios::binary) << bytes.substr(0, keep);
+    const std::string message = [&]() -> std::string {
+      try {
+        load_rate_model(path);
+      } catch (const Error& e) {
+        return e.what();
+      }
+      return "";
+    }();
+    EXPECT_NE(message.find("truncated.mat"), std::string::npos) << keep << ": " << message;
+  }
+  std::string damaged = bytes;
+  for (size_t i = 128; i < damaged.size(); i += 7919) damaged[i] = static_cast<char>(~damaged[i]);
+  const std::string path = dir_.file("damaged.mat");
+  std::ofstream(path, std::ios::binary) << damaged;
+  EXPECT_THROW(load_rate_model(path), Error);
+}
+
 TEST_F(LoaderTest, MissingVariableIsNamed) {
   const std::string message = error_for(replace(variables_of(model()), "w_in", std::nullopt));
   EXPECT_NE(message.find("model.mat"), std::string::npos) << message;

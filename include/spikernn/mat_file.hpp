@@ -33,6 +33,8 @@ class MatReader {
   std::string read_string(const std::string& name) const;
 
  private:
+  std::string listing() const;  // " (the file holds: a, b, c)" for error messages
+
   std::string path_;
   void* mat_;  // mat_t*, kept opaque so matio stays a private dependency
 };
