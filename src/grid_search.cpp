@@ -1,5 +1,9 @@
 #include "spikernn/grid_search.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -36,6 +40,31 @@ void check_factors(const std::vector<double>& factors, const std::string& what) 
       throw InvalidArgument(what + ": expected positive, finite scaling factors, found " +
                             std::to_string(f));
 }
+
+}  // namespace
+
+namespace {
+
+// An exclusive flock on the model file for the whole search, so that two searches writing to
+// the same model cannot both run (and one silently lose the other's result).
+class ModelLock {
+ public:
+  explicit ModelLock(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY)) {
+    if (fd_ < 0) throw FileError("'" + path + "': cannot open it to lock it");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      ::close(fd_);
+      throw FileError("'" + path +
+                      "': another grid search is writing to this model; wait for it "
+                      "to finish, or use --no-write");
+    }
+  }
+  ~ModelLock() { ::close(fd_); }
+  ModelLock(const ModelLock&) = delete;
+  ModelLock& operator=(const ModelLock&) = delete;
+
+ private:
+  int fd_;
+};
 
 }  // namespace
 
@@ -77,7 +106,11 @@ GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
   if (options.n_trials_per_factor < 1)
     throw InvalidArgument("trials per factor: expected >= 1, found " +
                           std::to_string(options.n_trials_per_factor));
-  if (options.write_to_model) check_updatable(options.model_path);
+  std::optional<ModelLock> lock;
+  if (options.write_to_model) {
+    check_updatable(options.model_path);
+    lock.emplace(options.model_path);
+  }
   const TaskSetup setup = prepare_task_run(options.model_path, options.task_type,
                                            options.task_settings, options.config, factors.front());
   const AbstractSpikingTask& task = *setup.task;

@@ -1,4 +1,7 @@
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -104,6 +107,25 @@ TEST(GridSearch, NoWriteAndReadOnlyFilesStayByteForByte) {
   EXPECT_NE(message.find("read-only"), std::string::npos) << message;
   EXPECT_EQ(bytes_of(model), original);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), {}), 1) << "no temporary left";
+}
+
+TEST(GridSearch, TwoSearchesCannotWriteTheSameModelAtOnce) {
+  ScratchDir dir;
+  const std::string model = dir.file("model.mat");
+  copy_model(model);
+  const std::string original = bytes_of(model);
+  // Another search holds the model's lock (an flock on the file, as a running search does).
+  const int other = ::open(model.c_str(), O_RDONLY);
+  ASSERT_EQ(::flock(other, LOCK_EX | LOCK_NB), 0);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(lambda_grid_search(small_search(model)), FileError)
+                .find("another grid search is writing to this model"),
+            std::string::npos);
+  EXPECT_EQ(bytes_of(model), original);
+  GridSearchOptions read_only = small_search(model);
+  read_only.write_to_model = false;
+  EXPECT_NO_THROW(lambda_grid_search(read_only)) << "--no-write searches need no lock";
+  ::close(other);
+  EXPECT_TRUE(lambda_grid_search(small_search(model)).written);
 }
 
 TEST(GridSearch, InterruptedSearchLeavesTheModelUntouched) {
