@@ -17,9 +17,9 @@ torch::Tensor rate_network_output(const RateModel& model, const torch::Tensor& u
     if (act == "sigmoid") return torch::sigmoid(x);
     return torch::clamp(act == "softplus" ? torch::softplus(x) : torch::relu(x), 0, 20);
   };
+  // The rate network used ReLU(w) under Dale's principle: the clamped mapping.
   const bool dale = model.inh.any().item<bool>();
-  const torch::Tensor w_rec =
-      torch::matmul(dale ? torch::relu(model.w) : model.w, model.m) * model.som_m;
+  const torch::Tensor w_rec = mapped_recurrent_weights(model, false, /*clamp=*/dale);
   torch::Tensor tau;
   if (model.taus.numel() == 2) {
     const double lo = model.taus[0].item<double>(), hi = model.taus[1].item<double>();
