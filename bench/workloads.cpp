@@ -7,8 +7,8 @@
 //   build/bench/spikernn_bench --workload mante        100 Mante trials (501 columns)
 //   build/bench/spikernn_bench --workload scale --N 1000   one 20,000-step trial of a random
 //                                                       Dale network of N units
-// Options: --noise torch|fast, --dtype float64|float32, --repeat R (best of R).
-// Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb.
+// Options: --noise torch|fast, --dtype float64|float32, --device cpu|cuda, --repeat R (best of R).
+// Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb (and the grid's accuracy).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -61,13 +61,14 @@ spikernn::RateModel random_network(int64_t N, double gain) {
 
 int main(int argc, char** argv) {
   CLI::App app{"Timed spikernn workloads"};
-  std::string workload = "single", noise = "torch", dtype = "float64";
+  std::string workload = "single", noise = "torch", dtype = "float64", device = "cpu";
   int64_t N = 200;
   double gain = 1.5, rate_hz = 0;
   int repeat = 3;
   app.add_option("--workload", workload, "single, single-out, grid, mante or scale")->required();
   app.add_option("--noise", noise, "torch or fast");
   app.add_option("--dtype", dtype, "float64 or float32");
+  app.add_option("--device", device, "cpu or cuda");
   app.add_option("--N", N, "Units for the scale workload");
   app.add_option("--gain", gain, "Weight scale of the scale workload's random network");
   app.add_option("--repeat", repeat, "Best of this many runs")->check(CLI::PositiveNumber);
@@ -76,7 +77,9 @@ int main(int argc, char** argv) {
   spikernn::SpikingConfig config;
   config.noise = noise;
   config.dtype = dtype;
+  config.device = device;
   int64_t trials = 1;
+  std::vector<double> accuracy;
   std::function<void()> run;
   torch::Tensor go = torch::zeros({1, 201}, torch::kFloat64);
   go.index_put_({0, torch::indexing::Slice(50, 75)}, 1.0);
@@ -98,7 +101,7 @@ int main(int argc, char** argv) {
       o.write_to_model = false;
       o.show_progress = false;
       o.config = config;
-      spikernn::lambda_grid_search(o);
+      accuracy = spikernn::lambda_grid_search(o).accuracy;
     };
   } else if (workload == "mante") {
     trials = 100;
@@ -131,17 +134,20 @@ int main(int argc, char** argv) {
   for (int i = 0; i < repeat; ++i) {
     const auto start = std::chrono::steady_clock::now();
     run();
+    if (torch::cuda::is_available()) torch::cuda::synchronize();  // kernels still queued
     best = std::min(
         best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   std::cout << nlohmann::json{{"workload", workload},
                               {"noise", noise},
                               {"dtype", dtype},
+                              {"device", device},
                               {"N", N},
                               {"seconds", best},
                               {"trials", trials},
                               {"peak_rss_mb", peak_rss_mb()},
-                              {"mean_rate_hz", rate_hz}}
+                              {"mean_rate_hz", rate_hz},
+                              {"accuracy", accuracy}}
                    .dump()
             << std::endl;
   return 0;

@@ -78,6 +78,15 @@ void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>&
   }
 }
 
+void read(const nlohmann::json& j, const std::string& key, std::vector<double>& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_array() ||
+        !std::all_of(v->begin(), v->end(), [](const auto& e) { return e.is_number(); }))
+      wrong_type(key, "an array of numbers", *v);
+    out = v->get<std::vector<double>>();
+  }
+}
+
 void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out) {
   if (const auto* v = find(j, key)) {
     if (!v->is_array() ||

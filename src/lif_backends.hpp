@@ -3,7 +3,9 @@
 // - the fused CPU kernel: the same equations unit by unit in plain loops. With torch's generator
 //   as the noise source it performs the same floating-point operations in the same order, so its
 //   results are identical to the reference (and to the PyTorch port); with the fast source every
-//   trial draws from its own xoshiro256++/ziggurat stream.
+//   trial draws from its own xoshiro256++/ziggurat stream;
+// - the fused CUDA kernel (lif_fused_cuda.hpp): the same equations, a block per trial, with
+//   per-thread Philox noise. Built only against a LibTorch with CUDA.
 #pragma once
 
 #include <torch/torch.h>
@@ -28,5 +30,6 @@ struct SimulationRun {
 
 void simulate_reference(SimulationRun& run);  // needs `generator`
 void simulate_fused_cpu(SimulationRun& run);
+void simulate_fused_cuda(SimulationRun& run);  // needs `fast_seed`; SPIKERNN_WITH_CUDA builds
 
 }  // namespace spikernn

@@ -75,6 +75,37 @@ void check_trace_memory(const Record& record, int64_t B, int64_t nt, int64_t N,
                         "config)");
 }
 
+enum class Backend { Reference, FusedCpu, FusedCuda };
+
+// CPU: the fused kernel unless the reference is asked for. CUDA: the reference (torch's noise,
+// as the port draws it on the GPU), or the fused kernel with the fast noise.
+Backend choose_backend(const SpikingConfig& c, const torch::Device& device) {
+  const std::string found =
+      "found device " + device.str() + ", engine " + c.engine + ", noise " + c.noise;
+  if (device.is_cpu()) {
+    if (c.engine == "reference") {
+      if (c.noise == "fast")
+        throw InvalidArgument("noise 'fast': needs a fused engine (engine auto or fused), " +
+                              found);
+      return Backend::Reference;
+    }
+    return Backend::FusedCpu;
+  }
+  if (c.noise == "torch") {
+    if (c.engine == "fused")
+      throw InvalidArgument(
+          "engine 'fused': on CUDA it draws its own noise, so it needs noise "
+          "'fast', " +
+          found);
+    return Backend::Reference;
+  }
+  if (c.engine == "reference")
+    throw InvalidArgument("noise 'fast': needs a fused engine (engine auto or fused), " + found);
+  if (!SPIKERNN_WITH_CUDA)
+    throw InvalidArgument("engine 'fused': this spikernn was built without CUDA kernels, " + found);
+  return Backend::FusedCuda;
+}
+
 torch::Tensor first_trial(const torch::Tensor& t) { return t.defined() ? t.select(0, 0) : t; }
 
 }  // namespace
@@ -214,15 +245,7 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   run.out = record.out ? torch::empty({B, nt}, options) : torch::Tensor();
   run.counts = torch::zeros({B, N}, options);
 
-  const bool fused = options.device().is_cpu() && config_.engine != "reference";
-  if (config_.noise == "fast" && !fused)
-    throw InvalidArgument(
-        "noise 'fast': needs the fused CPU engine (device cpu, engine auto or "
-        "fused), found device " +
-        options.device().str() + ", engine " + config_.engine);
-  if (config_.engine == "fused" && !fused)
-    throw InvalidArgument("engine 'fused': runs on the CPU only, found device " +
-                          options.device().str());
+  const Backend backend = choose_backend(config_, options.device());
   // Without a seed, torch's global generator: `torch::manual_seed(s)` then behaves as in the port.
   at::Generator generator = result.seed ? make_generator(options.device(), *result.seed)
                                         : at::globalContext().defaultGenerator(options.device());
@@ -234,10 +257,19 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   } else {
     run.generator = &generator;
   }
-  if (fused)
-    simulate_fused_cpu(run);
-  else
-    simulate_reference(run);
+  switch (backend) {
+    case Backend::Reference:
+      simulate_reference(run);
+      break;
+    case Backend::FusedCpu:
+      simulate_fused_cpu(run);
+      break;
+    case Backend::FusedCuda:
+#if SPIKERNN_WITH_CUDA
+      simulate_fused_cuda(run);
+#endif
+      break;
+  }
   const torch::Tensor REC = run.REC, spk = run.spk, rs = run.rs, IPSCs = run.IPSCs, out = run.out,
                       counts = run.counts;
 

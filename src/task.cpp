@@ -35,6 +35,27 @@ TaskPerformance AbstractSpikingTask::evaluate_performance(const torch::Tensor& o
   return p;
 }
 
+std::pair<int64_t, int64_t> AbstractSpikingTask::target_window() const {
+  return {std::min(response_onset_step() / 100, columns() - 1), columns() - 1};
+}
+
+torch::Tensor AbstractSpikingTask::target(const Trial& trial) const {
+  const auto [first, last] = target_window();
+  torch::Tensor z = torch::zeros({columns() - 1}, torch::kFloat64);
+  z.slice(0, first, last).fill_(trial.label);
+  return z;
+}
+
+bool AbstractSpikingTask::rate_output_correct(const torch::Tensor& o, const Trial& trial,
+                                              double threshold) const {
+  const auto [first, last] = target_window();
+  const torch::Tensor window = o.slice(0, first, last);
+  if (window.numel() == 0) return false;
+  if (trial.label > 0) return window.max().item<double>() > threshold;
+  if (trial.label < 0) return window.min().item<double>() < -threshold;
+  return window.abs().max().item<double>() < threshold;
+}
+
 bool signed_response_correct(const torch::Tensor& out, int64_t from, double label,
                              double threshold) {
   const torch::Tensor window = out.slice(0, std::min(from, out.size(0) - 1));

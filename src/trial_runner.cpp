@@ -41,13 +41,17 @@ TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial
   if (options.batch_size < 1)
     throw InvalidArgument("batch size: expected >= 1, found " + std::to_string(options.batch_size));
   const int64_t n = static_cast<int64_t>(trials.size());
-  const int64_t batches = (n + options.batch_size - 1) / options.batch_size;
+  // A GPU runs every trial of the run as one batch: one kernel keeps it busy, and worker threads
+  // would only queue on the same stream.
+  const bool gpu = !network.device().is_cpu();
+  const int64_t batch_size = gpu ? n : options.batch_size;
+  const int64_t batches = (n + batch_size - 1) / batch_size;
   std::vector<SimulationResult> results(static_cast<size_t>(batches));
   std::atomic<int64_t> done{0};
 
   const auto run_batch = [&](int64_t b) {
     if (options.cancel != nullptr && options.cancel->load()) return;
-    const int64_t first = b * options.batch_size, last = std::min(n, first + options.batch_size);
+    const int64_t first = b * batch_size, last = std::min(n, first + batch_size);
     std::vector<torch::Tensor> inputs;
     for (int64_t i = first; i < last; ++i) inputs.push_back(trials[static_cast<size_t>(i)].u);
     results[static_cast<size_t>(b)] = network.simulate_batch(
@@ -71,7 +75,7 @@ TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial
     }
   };
   const int64_t threads =
-      options.parallel
+      options.parallel && !gpu
           ? std::min<int64_t>(batches, std::max(1u, std::thread::hardware_concurrency()))
           : 1;
   std::vector<std::thread> workers;
@@ -89,7 +93,7 @@ TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial
     if (!(results.front().*member).defined()) return torch::Tensor();
     std::vector<torch::Tensor> parts;
     for (const auto& r : results) parts.push_back(r.*member);
-    return torch::cat(parts);
+    return torch::cat(parts).to(torch::kCPU);  // scored on the host
   };
   out.outs = gather(&SimulationResult::out);
   out.all_fr = gather(&SimulationResult::all_fr);

@@ -22,6 +22,7 @@ void read(const nlohmann::json& j, const std::string& key, int64_t& out);
 void read(const nlohmann::json& j, const std::string& key, bool& out);
 void read(const nlohmann::json& j, const std::string& key, std::string& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>& out);
+void read(const nlohmann::json& j, const std::string& key, std::vector<double>& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out);
 // null, like absence, leaves the value unset.
 void read(const nlohmann::json& j, const std::string& key, std::optional<uint64_t>& out);

@@ -55,6 +55,19 @@ class AbstractSpikingTask {
   // motion); none by default.
   virtual std::vector<std::string> graded_inputs() const { return {}; }
 
+  // Training the rate network, one step per stimulus column, on outputs o_1 … o_{T−1}: the
+  // output indices [first, last) where the response is expected. By default from the response
+  // onset (100 LIF steps per column) to the end.
+  virtual std::pair<int64_t, int64_t> target_window() const;
+
+  // The rate network's target for `trial`: its label inside the target window, 0 elsewhere
+  // (columns − 1 values, float64).
+  torch::Tensor target(const Trial& trial) const;
+  // The `rate` package's scoring of a rate output `o` (columns − 1 values) during training:
+  // inside the target window, max > threshold for label > 0, min < −threshold for label < 0,
+  // max |o| < threshold for label 0 (NoGo).
+  bool rate_output_correct(const torch::Tensor& o, const Trial& trial, double threshold) const;
+
   // `n` random trials drawn in sequence from `rng`.
   std::vector<Trial> sample_trials(int64_t n, std::mt19937_64& rng) const;
   // Scores each row of `outs` (n × nt) against its trial.

@@ -28,6 +28,10 @@ class GoNoGoTask : public AbstractSpikingTask {
   bool evaluate_trial(const torch::Tensor& out, const Trial& trial) const override;
   int64_t response_onset_step() const override { return s_.score_from_step; }
   double decision_threshold() const override { return s_.go_threshold; }
+  // The rate package's: from the end of the stimulus to the end of the trial.
+  std::pair<int64_t, int64_t> target_window() const override {
+    return {s_.stim_on + s_.stim_dur, s_.columns - 1};
+  }
 
  private:
   GoNoGoSettings s_;
@@ -55,6 +59,11 @@ class XorTask : public AbstractSpikingTask {
   bool evaluate_trial(const torch::Tensor& out, const Trial& trial) const override;
   int64_t response_onset_step() const override { return s_.score_from_step; }
   double decision_threshold() const override { return s_.threshold; }
+  // The rate package's: 100 outputs from 10 steps after the second stimulus.
+  std::pair<int64_t, int64_t> target_window() const override {
+    const int64_t first = s_.stim_on + 2 * s_.stim_dur + s_.delay + 10;
+    return {std::min(first, s_.columns - 1), std::min(first + 100, s_.columns - 1)};
+  }
 
  private:
   XorSettings s_;
@@ -85,6 +94,10 @@ class ManteTask : public AbstractSpikingTask {
   int64_t response_onset_step() const override { return s_.score_from_step; }
   double decision_threshold() const override { return s_.threshold; }
   std::vector<std::string> graded_inputs() const override { return {"color", "motion"}; }
+  // The rate package's: from the end of the stimulus to the end of the trial.
+  std::pair<int64_t, int64_t> target_window() const override {
+    return {s_.stim_on + s_.stim_dur, s_.columns - 1};
+  }
 
  private:
   ManteSettings s_;

@@ -1,6 +1,6 @@
 // Runs many trials of one network in fixed-size batches spread over the CPU cores. Each batch has
 // its own seed derived from the run's seed and the batch's index, so results depend on the seed
-// and the batch size only, never on the number of threads.
+// and the batch size only, never on the number of threads. On a GPU all trials form one batch.
 #pragma once
 
 #include <torch/torch.h>
@@ -19,14 +19,15 @@ namespace spikernn {
 
 struct TrialRunOptions {
   uint64_t seed = 0;
-  int64_t batch_size = 25;
+  int64_t batch_size = 25;                               // on the CPU; a GPU takes all at once
   bool parallel = true;                                  // batches on all cores, one thread each
   Record record = Record::parse("out,all_fr");           // per-trial traces to keep
   std::function<void(int64_t trials_done)> on_progress;  // called from worker threads
   const std::atomic<bool>* cancel = nullptr;             // stop between batches when set
 };
 
-// Stacked results of `run_trials`, trial-major: outs n × nt, all_fr n × N, spk n × N × nt.
+// Stacked results of `run_trials`, on the CPU, trial-major: outs n × nt, all_fr n × N, spk n × N ×
+// nt.
 struct TrialRunResult {
   torch::Tensor outs, all_fr, spk;
   double dt = 0;

@@ -42,6 +42,7 @@ template void CommandConfig::read(const std::string&, int64_t&) const;
 template void CommandConfig::read(const std::string&, bool&) const;
 template void CommandConfig::read(const std::string&, double&) const;
 template void CommandConfig::read(const std::string&, std::optional<double>&) const;
+template void CommandConfig::read(const std::string&, std::vector<double>&) const;
 
 void CommandConfig::read_object(const std::string& key, nlohmann::json& out) const {
   if (!json_.contains(key)) return;
@@ -101,10 +102,12 @@ void EngineFlags::add_to(CLI::App& command) {
   dtype_option_ = command.add_option("--dtype", dtype_, "float64 (port parity) or float32");
   engine_option_ = command.add_option(
       "--engine", engine_,
-      "auto (fused kernel on the CPU, torch ops on a GPU), reference (torch ops) or fused");
+      "auto (the fused kernel, except torch ops for noise 'torch' on a GPU), reference (torch "
+      "ops) or fused");
   noise_option_ = command.add_option(
       "--noise", noise_,
-      "torch (the port's random streams, seed for seed) or fast (own streams, fused engine)");
+      "torch (the port's random streams, seed for seed) or fast (own streams, fused engine; "
+      "what runs the CUDA kernel)");
   clamp_option_ = command.add_flag("--clamp-negative-weights", clamp_,
                                    "Map ReLU(w), the weights the rate network used, instead of "
                                    "the raw w (which the port maps)");

@@ -11,5 +11,7 @@ void add_simulate_command(CLI::App& app);
 void add_grid_search_command(CLI::App& app);
 // Adds `eval`: accuracy, timing, rates and plots of a model on a task.
 void add_eval_command(CLI::App& app);
+// Adds `train`: trains a rate RNN on a task and writes the model (.mat and .pt).
+void add_train_command(CLI::App& app);
 
 }  // namespace spikernn::cli

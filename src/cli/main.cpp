@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   spikernn::cli::add_simulate_command(app);
   spikernn::cli::add_grid_search_command(app);
   spikernn::cli::add_eval_command(app);
+  spikernn::cli::add_train_command(app);
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {
