@@ -61,6 +61,43 @@ def port_grid_search():
     return time.perf_counter() - start
 
 
+def port_training(trials_to_run=10, eval_forwards=10):
+    """The rate package's training of the Go-NoGo network (N = 200, its main.py settings), timed
+    per Adam step and per evaluation forward pass, and extrapolated to `trials` trials with an
+    evaluation of 100 trials every 100 (as its main.py runs them)."""
+    import numpy as np
+    import torch
+    import spiking
+    rate_dir = os.path.join(os.path.dirname(os.path.dirname(spiking.__file__)), 'rate')
+    sys.path.insert(0, rate_dir)
+    from model import FR_RNN_dale, loss_op  # the rate package's own modules
+    from tasks import TaskFactory
+    settings = {'T': 200, 'stim_on': 50, 'stim_dur': 25, 'DeltaT': 1, 'taus': [4, 20],
+                'task': 'go-nogo'}
+    params = {'learning_rate': 0.01, 'activation': 'sigmoid', 'loss_fn': 'l2'}
+    N = 200
+    net = FR_RNN_dale(N, 0.2, 0.2, np.float32(np.random.randn(N, 1)), 0, 'gaus', 1.5, True,
+                      np.float32(np.random.randn(1, N) / 100), torch.device('cpu'))
+    optimizer = torch.optim.Adam(net.parameters(), lr=params['learning_rate'])
+    task = TaskFactory.create_task('go_nogo', settings)
+    start = time.perf_counter()
+    for _ in range(trials_to_run):
+        optimizer.zero_grad()
+        u, target, _ = task.simulate_trial()
+        o = net.forward(torch.tensor(u, dtype=torch.float32), settings['taus'], params,
+                        settings)[3]
+        loss_op(o, target, params).backward()
+        optimizer.step()
+    per_trial = (time.perf_counter() - start) / trials_to_run
+    start = time.perf_counter()
+    with torch.no_grad():
+        for _ in range(eval_forwards):
+            u, _, _ = task.simulate_trial()
+            net.forward(torch.tensor(u, dtype=torch.float32), settings['taus'], params, settings)
+    per_eval = (time.perf_counter() - start) / eval_forwards
+    return lambda trials: trials * per_trial + (trials // 100 + 1) * 100 * per_eval
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--build', default='build')
@@ -103,6 +140,10 @@ def main():
     for n in (200, 1000, 4000):
         rows.append((f'one trial, N = {n}, fast noise', None,
                      spikernn(args.build, 'scale', N=n, repeat=1, noise='fast')))
+    train = spikernn(args.build, 'train', repeat=1)
+    port_train = port_training()(train['trials']) if have_port else None
+    rows.append((f'train Go-NoGo rate RNN, {train["trials"]} trials (port extrapolated)',
+                 port_train, train))
 
     print(f'{"workload":58} {"port (s)":>9} {"spikernn (s)":>12} {"ratio":>7} {"peak MB":>8}')
     for name, port, ours in rows:

@@ -7,6 +7,8 @@
 //   build/bench/spikernn_bench --workload mante        100 Mante trials (501 columns)
 //   build/bench/spikernn_bench --workload scale --N 1000   one 20,000-step trial of a random
 //                                                       Dale network of N units
+//   build/bench/spikernn_bench --workload train        train the Go-NoGo rate RNN (N = 200,
+//                                                       seed 1) until the termination rule
 // Options: --noise torch|fast, --dtype float64|float32, --device cpu|cuda, --repeat R (best of R).
 // Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb (and the grid's accuracy).
 #include <CLI/CLI.hpp>
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
   int64_t N = 200;
   double gain = 1.5, rate_hz = 0;
   int repeat = 3;
-  app.add_option("--workload", workload, "single, single-out, grid, mante or scale")->required();
+  app.add_option("--workload", workload, "single, single-out, grid, mante, scale or train")
+      ->required();
   app.add_option("--noise", noise, "torch or fast");
   app.add_option("--dtype", dtype, "float64 or float32");
   app.add_option("--device", device, "cpu or cuda");
@@ -124,6 +127,13 @@ int main(int argc, char** argv) {
       rate_hz = network->simulate(go, spikernn::Stims::none(), spikernn::Record::parse("all_fr"))
                     .all_fr.mean()
                     .item<double>();
+    };
+  } else if (workload == "train") {
+    run = [&] {
+      spikernn::TrainingOptions o;  // Go-NoGo at N = 200 with the rate package's settings
+      o.seed = 1;
+      o.device = device;
+      trials = spikernn::train_rate_rnn(o).trials;
     };
   } else {
     std::cerr << "unknown workload '" << workload << "'\n";

@@ -21,10 +21,11 @@ std::vector<T> per_unit(const torch::Tensor& t, int64_t N) {
   return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + N);
 }
 
-// Built twice, for AVX2 and for the baseline, and picked at load time: four doubles per
-// instruction where the CPU has them. Same IEEE operations either way (no FMA).
+// Inlined into the entry points below, each built twice, for AVX2 and for the baseline, and
+// picked at load time: four doubles per instruction where the CPU has them. Same IEEE operations
+// either way (no FMA).
 template <typename T>
-__attribute__((target_clones("avx2", "default"))) void run(SimulationRun& s) {
+__attribute__((always_inline)) inline void run(SimulationRun& s) {
   const LIFParams& p = *s.params;
   const int64_t N = p.W.size(0), B = s.current.size(1), columns = s.current.size(0);
   const auto options = p.W.options();
@@ -153,13 +154,21 @@ __attribute__((target_clones("avx2", "default"))) void run(SimulationRun& s) {
   }
 }
 
+// Clones of non-template functions: clang does not multiversion templates.
+__attribute__((target_clones("avx2", "default"))) void run_float(SimulationRun& s) {
+  run<float>(s);
+}
+__attribute__((target_clones("avx2", "default"))) void run_double(SimulationRun& s) {
+  run<double>(s);
+}
+
 }  // namespace
 
 void simulate_fused_cpu(SimulationRun& simulation) {
   if (simulation.params->W.scalar_type() == torch::kFloat32)
-    run<float>(simulation);
+    run_float(simulation);
   else
-    run<double>(simulation);
+    run_double(simulation);
 }
 
 }  // namespace spikernn

@@ -5,8 +5,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -37,6 +40,44 @@ void install_matio_logger() {
     return true;
   }();
   (void)installed;
+}
+
+// Where the layout of a little-endian MAT v5 file first goes wrong, or -1 when it is whole: every
+// variable is a matrix (14) or compressed (15) element that ends within the file, and the
+// sub-elements of an uncompressed matrix fill it exactly. Checked before matio reads a file, so
+// that sizes it would trust (and allocate) cannot exceed the file, and after spikernn writes one:
+// after a short write matio rewrites a variable's size to match the bytes that landed, but not
+// the sizes inside it. Other formats (v4, v7.3) and big-endian files return -1.
+int64_t v5_layout_error(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
+  const int64_t size = static_cast<int64_t>(bytes.size());
+  const auto word = [&](int64_t at) {
+    uint32_t w = 0;
+    std::memcpy(&w, &bytes[static_cast<size_t>(at)], 4);
+    return w;
+  };
+  // Version 0x0100 (v5; v7.3 files carry the same header with 0x0200 before HDF5 data).
+  if (size < 128 || bytes[124] != 0 || bytes[125] != 1 || bytes[126] != 'I' || bytes[127] != 'M')
+    return -1;
+  constexpr uint32_t kMatrix = 14, kCompressed = 15;
+  int64_t position = 128;
+  while (position < size) {
+    if (position + 8 > size) return position;
+    const uint32_t type = word(position);
+    const int64_t end = position + 8 + word(position + 4);
+    if ((type != kMatrix && type != kCompressed) || end > size) return position;
+    if (type == kMatrix) {
+      int64_t sub = position + 8;
+      while (sub + 8 <= end) {
+        // A small element packs its size in the tag's upper half and fits in 8 bytes.
+        sub += (word(sub) >> 16) != 0 ? 8 : 8 + (static_cast<int64_t>(word(sub + 4)) + 7) / 8 * 8;
+      }
+      if (sub != end) return position;
+    }
+    position = end;
+  }
+  return -1;
 }
 
 struct MatVarDeleter {
@@ -101,6 +142,9 @@ MatReader::MatReader(std::string path) : path_(std::move(path)), mat_(nullptr) {
   if (!fs::exists(path_, ec)) throw FileError("'" + path_ + "': no such file");
   if (fs::is_directory(path_, ec))
     throw FileError("'" + path_ + "': expected a MAT file, found a directory");
+  if (const int64_t at = v5_layout_error(path_); at >= 0)
+    throw ModelFormatError("'" + path_ + "': damaged or truncated MAT file (the variable at byte " +
+                           std::to_string(at) + " does not fit its size)");
   matio_problem.clear();
   mat_ = Mat_Open(path_.c_str(), MAT_ACC_RDONLY);
   if (mat_ == nullptr)
@@ -286,9 +330,52 @@ void write_variable(mat_t* mat, matvar_t* var, const std::string& path, matio_co
                     "' failed (disk full?)");
 }
 
+// Whether `back`, read from the file, is the array `written`: class and dimensions, and for
+// real numeric and logical arrays the data byte for byte.
+bool same_array(const matvar_t* written, const matvar_t* back) {
+  if (written->class_type != back->class_type || written->rank != back->rank) return false;
+  size_t n = 1;
+  for (int k = 0; k < written->rank; ++k) {
+    if (written->dims[k] != back->dims[k]) return false;
+    n *= written->dims[k];
+  }
+  const bool numeric = written->class_type >= MAT_C_DOUBLE && written->class_type <= MAT_C_UINT64 &&
+                       written->isComplex == 0;
+  if (!numeric || written->data == nullptr) return true;
+  return back->data != nullptr &&
+         std::memcmp(written->data, back->data, n * Mat_SizeOfClass(written->class_type)) == 0;
+}
+
+// matio does not report short writes (a full disk, a file-size limit): before the file may
+// replace anything, a v5 file's layout must be whole and every variable must read back as it
+// was written.
+void verify_written(const std::string& temporary, const std::string& path, mat_ft ft,
+                    const std::vector<const matvar_t*>& written) {
+  if (ft == MAT_FT_MAT5 && v5_layout_error(temporary) >= 0)
+    throw FileError("cannot write '" + path +
+                    "': the file written is incomplete (disk full or a write error?); nothing "
+                    "was replaced");
+  matio_problem.clear();
+  size_t matching = 0;
+  if (mat_t* mat = Mat_Open(temporary.c_str(), MAT_ACC_RDONLY)) {
+    std::unique_ptr<mat_t, int (*)(mat_t*)> file(mat, Mat_Close);
+    for (const matvar_t* var : written) {
+      MatVarPtr back(Mat_VarRead(mat, var->name));
+      if (back == nullptr || !same_array(var, back.get())) break;
+      ++matching;
+    }
+  }
+  if (matching != written.size() || !matio_problem.empty())
+    throw FileError("cannot write '" + path + "': " + std::to_string(matching) + " of the " +
+                    std::to_string(written.size()) + " variables written read back intact" +
+                    (matio_problem.empty() ? std::string() : " (" + matio_problem + ")") +
+                    " (disk full or a write error?); nothing was replaced");
+}
+
 // Creates a MAT file of version `ft` under a temporary name beside `path`, lets `fill` write its
-// variables, flushes it and renames it over `path`; on any failure the temporary file is removed.
-void write_atomically(const std::string& path, mat_ft ft, const std::function<void(mat_t*)>& fill,
+// variables, checks it and renames it over `path`; on any failure the temporary file is removed.
+void write_atomically(const std::string& path, mat_ft ft,
+                      const std::vector<const matvar_t*>& variables,
                       std::optional<fs::perms> permissions = std::nullopt) {
   install_matio_logger();
   check_writable_destination(path);
@@ -298,11 +385,13 @@ void write_atomically(const std::string& path, mat_ft ft, const std::function<vo
   if (mat == nullptr) throw FileError("cannot create '" + temporary + "'");
   std::error_code ec;
   try {
-    fill(mat);
+    for (const matvar_t* var : variables)
+      write_variable(mat, const_cast<matvar_t*>(var), path, var->compression);
     const int closed = Mat_Close(mat);
     mat = nullptr;
     if (closed != 0)
       throw FileError("cannot write '" + path + "': closing the file failed (disk full?)");
+    verify_written(temporary, path, ft, variables);
   } catch (...) {
     if (mat != nullptr) Mat_Close(mat);
     fs::remove(temporary, ec);
@@ -315,10 +404,13 @@ void write_atomically(const std::string& path, mat_ft ft, const std::function<vo
 
 void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
                     MatFormat format) {
-  write_atomically(path, format == MatFormat::V73 ? MAT_FT_MAT73 : MAT_FT_MAT5, [&](mat_t* mat) {
-    for (const MatVariable& variable : variables)
-      write_variable(mat, make_matvar(variable).get(), path, MAT_COMPRESSION_NONE);
-  });
+  std::vector<MatVarPtr> made;
+  std::vector<const matvar_t*> all;
+  for (const MatVariable& variable : variables) {
+    made.push_back(make_matvar(variable));
+    all.push_back(made.back().get());
+  }
+  write_atomically(path, format == MatFormat::V73 ? MAT_FT_MAT73 : MAT_FT_MAT5, all);
 }
 
 void check_updatable(const std::string& path) {
@@ -360,14 +452,14 @@ void update_mat_file(const std::string& path, const std::vector<MatVariable>& va
                              " could not be read; the file was left untouched");
     kept.push_back(std::move(full));
   }
-  write_atomically(
-      path, ft,
-      [&](mat_t* mat) {
-        for (const MatVarPtr& var : kept) write_variable(mat, var.get(), path, var->compression);
-        for (const MatVariable& variable : variables)
-          write_variable(mat, make_matvar(variable).get(), path, MAT_COMPRESSION_NONE);
-      },
-      mode);
+  std::vector<const matvar_t*> all;
+  for (const MatVarPtr& var : kept) all.push_back(var.get());
+  std::vector<MatVarPtr> made;
+  for (const MatVariable& variable : variables) {
+    made.push_back(make_matvar(variable));
+    all.push_back(made.back().get());
+  }
+  write_atomically(path, ft, all, mode);
 }
 
 }  // namespace spikernn

@@ -100,8 +100,29 @@ class CliRefuses : public ::testing::TestWithParam<BadRun> {};
 
 TEST_P(CliRefuses, WithOneLineAndNoOutput) {
   ScratchDir dir;
+  // Bad inputs of every kind, 9 files in all; the run must add none but its log.
   std::ofstream(dir.file("unknown.json")) << R"({"model": "m.mat", "sead": 3})";
   std::ofstream(dir.file("wrongtype.json")) << R"({"downsample": "two"})";
+  std::ofstream(dir.file("malformed.json")) << R"({"model": )";
+  std::ofstream(dir.file("notmat.mat")) << "not a MAT file\n";
+  std::ofstream(dir.file("one_column.json")) << "[[1.0]]";
+  std::ofstream(dir.file("two_rows.json")) << "[[0, 0, 0], [0, 0, 0]]";
+  {
+    std::ifstream model(kGoNoGoModel, std::ios::binary);
+    std::string head(3000, '\0');
+    model.read(head.data(), 3000);
+    std::ofstream(dir.file("truncated.mat"), std::ios::binary) << head;
+  }
+  torch::Tensor nan_u = torch::zeros({1, 201}, torch::kFloat64);
+  nan_u[0][60] = std::nan("");
+  write_mat_file(dir.file("nan_stimulus.mat"), {{"u", nan_u}});
+  // 1,000,000 columns: 10^8 steps, whose traces would need about 640 GB.
+  {
+    std::ofstream huge(dir.file("huge.json"));
+    huge << "[0";
+    for (int i = 1; i < 1000000; ++i) huge << ",0";
+    huge << "]";
+  }
   std::string arguments = GetParam().arguments;
   for (auto pos = arguments.find("DIR/"); pos != std::string::npos; pos = arguments.find("DIR/"))
     arguments.replace(pos, 4, dir.path().string() + "/");
@@ -111,8 +132,8 @@ TEST_P(CliRefuses, WithOneLineAndNoOutput) {
   EXPECT_NE(run.status, 0) << run.output;
   EXPECT_NE(run.output.find(GetParam().message), std::string::npos) << run.output;
   EXPECT_FALSE(std::filesystem::exists(dir.file("out.mat")));
-  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 3)
-      << "only the two configs and the log: no temporary file left";
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 10)
+      << "only the 9 input files and the log: no temporary file left";
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -133,7 +154,52 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"UnitOutOfRange",
                simulate_args("--stims-mode exc --stims-dur 1,5 --stims-units 250"), "found 250"},
         BadRun{"UnknownTrace", simulate_args("--record spikes"), "unknown trace 'spikes'"},
-        BadRun{"MissingFolder", simulate_args("--output DIR/no/such/dir/x.mat"), "does not exist"}),
+        BadRun{"MissingFolder", simulate_args("--output DIR/no/such/dir/x.mat"), "does not exist"},
+        BadRun{"OutputIsAFolder", simulate_args("--output DIR/"), "it is a directory"},
+        BadRun{"ModelIsAFolder", "simulate --model DIR/ --stimulus " + kGo + " --scaling-factor 50",
+               "expected a MAT file, found a directory"},
+        BadRun{"NotAMatFile",
+               "simulate --model DIR/notmat.mat --stimulus " + kGo + " --scaling-factor 50",
+               "notmat.mat': not a readable MAT file"},
+        BadRun{"TruncatedMatFile",
+               "simulate --model DIR/truncated.mat --stimulus " + kGo + " --scaling-factor 50",
+               "truncated.mat': damaged or truncated MAT file"},
+        BadRun{"ZeroLambda",
+               "simulate --model " + kGoNoGoModel + " --stimulus " + kGo + " --scaling-factor 0",
+               "expected a positive, finite λ, found 0"},
+        BadRun{"NanLambda",
+               "simulate --model " + kGoNoGoModel + " --stimulus " + kGo + " --scaling-factor nan",
+               "expected a positive, finite λ, found nan"},
+        BadRun{"TextLambda",
+               "simulate --model " + kGoNoGoModel + " --stimulus " + kGo + " --scaling-factor abc",
+               "Could not convert: --scaling-factor = abc"},
+        BadRun{"ZeroDownsample", simulate_args("--downsample 0"),
+               "key 'downsample': expected an integer >= 1, found 0"},
+        BadRun{"DownsampleBeyondStimulus", simulate_args("--downsample 500"),
+               "expected at least 2 columns after downsampling by 500"},
+        BadRun{"NegativeUnit", simulate_args("--stims-mode exc --stims-dur 1,5 --stims-units -3"),
+               "in [0, 200), found -3"},
+        BadRun{"ReversedDur", simulate_args("--stims-mode exc --stims-dur 9,5 --stims-units 3"),
+               "expected 0 <= onset <= offset (in steps), found 9,5"},
+        BadRun{"UnknownDevice", simulate_args("--device tpu"),
+               R"(key 'device': expected "cpu", "cuda" or "cuda:I", found "tpu")"},
+        BadRun{"MalformedConfig", "simulate --config DIR/malformed.json",
+               "malformed.json': malformed JSON"},
+        BadRun{"StimulusTooShort",
+               "simulate --model " + kGoNoGoModel +
+                   " --stimulus DIR/one_column.json --scaling-factor 50",
+               "expected at least 2 columns"},
+        BadRun{"StimulusRowsAreNotTheInputs",
+               "simulate --model " + kGoNoGoModel +
+                   " --stimulus DIR/two_rows.json --scaling-factor 50",
+               "expected 1 rows (the model's inputs)"},
+        BadRun{"NanInStimulus",
+               "simulate --model " + kGoNoGoModel +
+                   " --stimulus DIR/nan_stimulus.mat --scaling-factor 50",
+               "expected finite values"},
+        BadRun{"TracesBeyondMemory",
+               "simulate --model " + kGoNoGoModel + " --stimulus DIR/huge.json --scaling-factor 50",
+               "record fewer (e.g. --record out,all_fr"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(Cli, CudaWhereNoneIsAClearError) {

@@ -154,6 +154,15 @@ TEST_F(LoaderTest, TruncatedAndCorruptedFilesAreRefusedNotCrashedOn) {
   EXPECT_THROW(load_rate_model(path), Error);
 }
 
+// A size inside a variable that exceeds the variable (found by the fuzzer: matio would have
+// allocated 8 GB for it) is refused before matio reads the file.
+TEST_F(LoaderTest, SizesBeyondTheirVariableAreRefusedBeforeReading) {
+  const std::string path = source_path("tests/fuzz/corpus/model/regression_huge_allocation.mat");
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(load_rate_model(path), ModelFormatError)
+                .find("damaged or truncated MAT file (the variable at byte 336"),
+            std::string::npos);
+}
+
 TEST_F(LoaderTest, MissingVariableIsNamed) {
   const std::string message = error_for(replace(variables_of(model()), "w_in", std::nullopt));
   EXPECT_NE(message.find("model.mat"), std::string::npos) << message;

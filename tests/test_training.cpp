@@ -149,6 +149,9 @@ TEST(TrainingTest, SavedModelLoadsInSpikernnAndAsAModule) {
   SpikingConfig c;
   c.scaling_factor = 20;
   EXPECT_EQ(LIFNetwork(c, model)->simulate(torch::ones({1, 11})).out.size(0), 1000);
+  // Converted directly, without the file.
+  EXPECT_EQ(LIFNetwork(c, r.network->to_rate_model())->simulate(torch::ones({1, 11})).out.size(0),
+            1000);
 
   FRRNNDale loaded(RateRNNOptions(60));
   torch::load(loaded, dir.file("model.pt"));

@@ -4,17 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libtorch-dev libmatio-dev nlohmann-json3-dev
-          libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends "${missing[@]}"
-fi
+source tools/packages.sh
+install_packages build-essential cmake pkg-config libtorch-dev libmatio-dev nlohmann-json3-dev \
+  libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${SPIKERNN_CMAKE_ARGS:-}
 cmake --build build -j "$(nproc)"

@@ -14,6 +14,8 @@
 #include "spikernn/progress.hpp"
 #include "spikernn/rate_model.hpp"
 #include "spikernn/rate_network.hpp"
+#include "spikernn/rate_rnn.hpp"
+#include "spikernn/rate_training.hpp"
 #include "spikernn/simulation_result.hpp"
 #include "spikernn/spike_analysis.hpp"
 #include "spikernn/spiking_config.hpp"

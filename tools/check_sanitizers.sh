@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The sanitizer job of the test command: builds the library, the CLI, the test suite and the two
+# libFuzzer harnesses with clang under AddressSanitizer and UndefinedBehaviorSanitizer (the library
+# also carries libFuzzer's coverage hooks), runs the whole suite, then each fuzzer for
+# SPIKERNN_FUZZ_SECONDS (default 60) from its seed corpus. Any report fails it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/packages.sh
+install_packages clang libclang-rt-14-dev
+
+build=build-sanitize
+flags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link"
+flags+=" -fno-sanitize-recover=undefined"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=None -DCMAKE_C_COMPILER=clang \
+  -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="$flags" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DSPIKERNN_BUILD_FUZZERS=ON
+cmake --build "$build" -j "$(nproc)" --target spikernn_tests spikernn_cli fuzz_model_loader \
+  fuzz_config
+
+export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1
+export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+"$build/tests/spikernn_tests"
+
+for fuzzer in model_loader config; do
+  corpus="$build/corpus-$fuzzer"
+  mkdir -p "$corpus"
+  "$build/tests/fuzz/fuzz_$fuzzer" -max_total_time="${SPIKERNN_FUZZ_SECONDS:-60}" \
+    -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$build/" "$corpus" \
+    "tests/fuzz/corpus/${fuzzer/model_loader/model}"
+done
