@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 
 #include "spikernn/error.hpp"
 
@@ -48,10 +49,27 @@ void read(const nlohmann::json& j, const std::string& key, double& out) {
   }
 }
 
+namespace {
+
+// An integral JSON number as int64, or nothing when it does not fit.
+std::optional<int64_t> as_int64(const nlohmann::json& v) {
+  if (v.is_number_unsigned())
+    return v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX)
+               ? std::optional<int64_t>(static_cast<int64_t>(v.get<uint64_t>()))
+               : std::nullopt;
+  if (v.is_number_integer()) return v.get<int64_t>();
+  const double d = v.get<double>();
+  if (!(d >= -0x1p63 && d < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(d);
+}
+
+}  // namespace
+
 void read(const nlohmann::json& j, const std::string& key, int64_t& out) {
   if (const auto* v = find(j, key)) {
-    if (!is_integral(*v)) wrong_type(key, "an integer", *v);
-    out = v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>();
+    const std::optional<int64_t> value = is_integral(*v) ? as_int64(*v) : std::nullopt;
+    if (!value) wrong_type(key, "an integer", *v);
+    out = *value;
   }
 }
 
@@ -71,10 +89,12 @@ void read(const nlohmann::json& j, const std::string& key, std::string& out) {
 
 void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>& out) {
   if (const auto* v = find(j, key)) {
-    if (!v->is_array() || !std::all_of(v->begin(), v->end(), is_integral))
+    if (!v->is_array() || !std::all_of(v->begin(), v->end(), [](const nlohmann::json& e) {
+          return is_integral(e) && as_int64(e).has_value();
+        }))
       wrong_type(key, "an array of integers", *v);
     out.clear();
-    for (const auto& e : *v) out.push_back(static_cast<int64_t>(e.get<double>()));
+    for (const auto& e : *v) out.push_back(*as_int64(e));
   }
 }
 
@@ -117,7 +137,7 @@ nlohmann::json parse_file(const std::string& path) {
   if (!in) throw FileError("'" + path + "': cannot open the JSON file");
   try {
     return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e500
     throw ConfigError("'" + path + "': malformed JSON: " + e.what());
   }
 }

@@ -2,6 +2,7 @@
 
 #include <matio.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -42,6 +43,49 @@ void install_matio_logger() {
   (void)installed;
 }
 
+// Whether a matrix element's body (`size` bytes, or its first `size` bytes) starts as matio
+// reads it: array flags (8 bytes of miUINT32), dimensions (miINT32, at most 32 of them) and a name
+// (miINT8, at most 4,096 characters). matio allocates what these claim before reading them.
+bool matrix_header_sane(const unsigned char* body, size_t size, bool complete) {
+  const auto word = [&](size_t at) {
+    uint32_t w = 0;
+    std::memcpy(&w, body + at, 4);
+    return w;
+  };
+  struct Expected {
+    uint32_t type, most;
+  };
+  size_t at = 0;
+  for (const Expected e : {Expected{6, 8}, Expected{5, 128}, Expected{1, 4096}}) {
+    if (at + 8 > size) return !complete;  // beyond the inflated start: matio checks the rest
+    const uint32_t tag = word(at);
+    const bool small = (tag >> 16) != 0;
+    const uint32_t type = small ? (tag & 0xffff) : tag, nbytes = small ? (tag >> 16) : word(at + 4);
+    if (type != e.type || nbytes > e.most || (small && nbytes > 4)) return false;
+    if (e.type == 6 && nbytes != 8) return false;
+    at += small ? 8 : 8 + (nbytes + 7) / 8 * 8;
+  }
+  return at <= size || !complete;
+}
+
+// The same for a compressed variable, on the start of its inflated data.
+bool compressed_header_sane(const char* data, int64_t size) {
+  unsigned char header[512];
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return false;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
+  z.avail_in = static_cast<uInt>(std::min<int64_t>(size, 1 << 20));
+  z.next_out = header;
+  z.avail_out = sizeof header;
+  const int status = inflate(&z, Z_SYNC_FLUSH);
+  const size_t got = sizeof header - z.avail_out;
+  inflateEnd(&z);
+  if ((status != Z_OK && status != Z_STREAM_END && status != Z_BUF_ERROR) || got < 8) return false;
+  uint32_t type = 0;
+  std::memcpy(&type, header, 4);
+  return type == 14 && matrix_header_sane(header + 8, got - 8, false);
+}
+
 // Where the layout of a little-endian MAT v5 file first goes wrong, or -1 when it is whole: every
 // variable is a matrix (14) or compressed (15) element that ends within the file, and the
 // sub-elements of an uncompressed matrix fill it exactly. Checked before matio reads a file, so
@@ -67,6 +111,13 @@ int64_t v5_layout_error(const std::string& file) {
     const uint32_t type = word(position);
     const int64_t end = position + 8 + word(position + 4);
     if ((type != kMatrix && type != kCompressed) || end > size) return position;
+    if (type == kCompressed &&
+        !compressed_header_sane(bytes.data() + position + 8, end - position - 8))
+      return position;
+    if (type == kMatrix &&
+        !matrix_header_sane(reinterpret_cast<const unsigned char*>(bytes.data()) + position + 8,
+                            static_cast<size_t>(end - position - 8), true))
+      return position;
     if (type == kMatrix) {
       int64_t sub = position + 8;
       while (sub + 8 <= end) {
@@ -142,6 +193,7 @@ MatReader::MatReader(std::string path) : path_(std::move(path)), mat_(nullptr) {
   if (!fs::exists(path_, ec)) throw FileError("'" + path_ + "': no such file");
   if (fs::is_directory(path_, ec))
     throw FileError("'" + path_ + "': expected a MAT file, found a directory");
+  file_size_ = static_cast<int64_t>(fs::file_size(path_, ec));
   if (const int64_t at = v5_layout_error(path_); at >= 0)
     throw ModelFormatError("'" + path_ + "': damaged or truncated MAT file (the variable at byte " +
                            std::to_string(at) + " does not fit its size)");
@@ -186,7 +238,25 @@ bool MatReader::has(const std::string& name) const {
   return info != nullptr;
 }
 
+void MatReader::check_claimed_size(const std::string& name) const {
+  MatVarPtr info(Mat_VarReadInfo(as_mat(mat_), name.c_str()));
+  if (info == nullptr) return;  // missing: the read reports it
+  // zlib never inflates more than 1,032-fold, and every element takes at least a byte.
+  const double most = 1032.0 * static_cast<double>(file_size_) + 4096;
+  double elements = 1;
+  std::string dims;
+  for (int k = 0; k < info->rank; ++k) {
+    elements *= static_cast<double>(info->dims[k]);
+    dims += (k ? "×" : "") + std::to_string(info->dims[k]);
+  }
+  if (elements > most)
+    throw ModelFormatError(describe(path_, name) + ": its dimensions " + dims +
+                           " claim more elements than a file of " + std::to_string(file_size_) +
+                           " bytes can hold (damaged file?)");
+}
+
 torch::Tensor MatReader::read_numeric(const std::string& name) const {
+  check_claimed_size(name);
   MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
   if (var == nullptr) {
     if (!has(name)) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
@@ -253,25 +323,25 @@ torch::Tensor MatReader::read_numeric(const std::string& name) const {
 }
 
 std::string MatReader::read_string(const std::string& name) const {
+  check_claimed_size(name);
   MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
   if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
   if (var->class_type != MAT_C_CHAR || var->data == nullptr)
     throw ModelFormatError(describe(path_, name) + ": expected text (a char array), found " +
                            class_name(var->class_type));
-  const size_t n = var->nbytes / std::max<size_t>(var->data_size, 1);
+  const size_t width = static_cast<size_t>(var->data_size);
+  if (width != 1 && width != 2 && width != 4)
+    throw ModelFormatError(describe(path_, name) + ": expected text of 1, 2 or 4 bytes per " +
+                           "character, found " + std::to_string(width));
+  const size_t n = var->nbytes / width;
   std::string text;
   for (size_t i = 0; i < n; ++i) {
-    switch (var->data_size) {
-      case 1:
-        text += static_cast<const char*>(var->data)[i];
-        break;
-      case 2:
-        text += static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
-        break;
-      default:
-        text += static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
-        break;
-    }
+    if (width == 1)
+      text += static_cast<const char*>(var->data)[i];
+    else if (width == 2)
+      text += static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
+    else
+      text += static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
   }
   return text;
 }

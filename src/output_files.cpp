@@ -20,9 +20,17 @@ void check_writable_destination(const std::string& path) {
     throw FileError("cannot write '" + path + "': folder '" + folder.string() + "' does not exist");
   if (fs::is_directory(target, ec))
     throw FileError("cannot write '" + path + "': it is a directory");
-  if (::access(folder.c_str(), W_OK) != 0)
+  // A probe file, not access(2) alone: root passes access() for folders that still refuse new
+  // files (read-only mounts, /proc).
+  const std::string probe = temporary_name_for(path);
+  const int fd = ::access(folder.c_str(), W_OK) == 0
+                     ? ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600)
+                     : -1;
+  if (fd < 0)
     throw FileError("cannot write '" + path + "': folder '" + folder.string() +
                     "' is not writable");
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 std::string temporary_name_for(const std::string& target) {

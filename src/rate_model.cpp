@@ -29,7 +29,10 @@ bool is_vector(const torch::Tensor& t) {
 }
 
 // Rows, columns and 1-D arrays all become 1-D, as the port's `.flatten()` does.
-torch::Tensor flatten_vector(const torch::Tensor& t) { return is_vector(t) ? t.reshape({-1}) : t; }
+// Undefined (an absent optional variable) stays undefined.
+torch::Tensor flatten_vector(const torch::Tensor& t) {
+  return t.defined() && is_vector(t) ? t.reshape({-1}) : t;
+}
 
 void expect_shape(const RateModel& model, const std::string& name, const torch::Tensor& t,
                   std::vector<int64_t> shape, const std::string& expected) {

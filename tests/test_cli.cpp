@@ -156,6 +156,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadRun{"UnknownTrace", simulate_args("--record spikes"), "unknown trace 'spikes'"},
         BadRun{"MissingFolder", simulate_args("--output DIR/no/such/dir/x.mat"), "does not exist"},
         BadRun{"OutputIsAFolder", simulate_args("--output DIR/"), "it is a directory"},
+        // A folder that takes no new files even from root.
+        BadRun{"UnwritableFolder", simulate_args("--output /proc/spikernn-test.mat"),
+               "cannot write '/proc/spikernn-test.mat': folder '/proc' is not writable"},
         BadRun{"ModelIsAFolder", "simulate --model DIR/ --stimulus " + kGo + " --scaling-factor 50",
                "expected a MAT file, found a directory"},
         BadRun{"NotAMatFile",

@@ -154,6 +154,35 @@ TEST_F(LoaderTest, TruncatedAndCorruptedFilesAreRefusedNotCrashedOn) {
   EXPECT_THROW(load_rate_model(path), Error);
 }
 
+// Dimensions that claim more elements than the file could hold are refused before matio
+// allocates them (the fuzzer found 3 × 822,083,587 doubles in a 1,392-byte file).
+TEST_F(LoaderTest, DimensionsBeyondTheFileAreRefusedBeforeReading) {
+  const std::string path = dir_.file("huge_dims.mat");
+  write_mat_file(path, {{"w", torch::zeros({3, 3}, torch::kFloat64)}});
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  const int32_t huge = 822083587;
+  file.seekp(128 + 8 + 16 + 8 + 4);  // header, matrix tag, array flags, dims tag, first dim
+  file.write(reinterpret_cast<const char*>(&huge), 4);
+  file.close();
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(MatReader(path).read_numeric("w"), ModelFormatError)
+                .find("variable 'w': its dimensions 3×822083587 claim more elements"),
+            std::string::npos);
+}
+
+// One fixed decay constant needs neither taus_gaus nor taus_gaus0 (the fuzzer found a file
+// without one of them that crashed the loader).
+TEST_F(LoaderTest, OneDecayConstantNeedsNoTausGaus) {
+  std::vector<MatVariable> vars;
+  for (MatVariable& v : testing::variables_of(model()))
+    if (v.name != "taus_gaus" && v.name != "taus_gaus0")
+      vars.push_back(v.name == "taus" ? MatVariable("taus", torch::tensor({5.0})) : v);
+  const std::string path = dir_.file("one_tau.mat");
+  write_mat_file(path, vars);
+  const RateModel m = load_rate_model(path);
+  EXPECT_EQ(m.taus.numel(), 1);
+  EXPECT_FALSE(m.taus_gaus.defined());
+}
+
 // A size inside a variable that exceeds the variable (found by the fuzzer: matio would have
 // allocated 8 GB for it) is refused before matio reads the file.
 TEST_F(LoaderTest, SizesBeyondTheirVariableAreRefusedBeforeReading) {

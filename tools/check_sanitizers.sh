@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The sanitizer job of the test command: builds the library, the CLI, the test suite and the two
 # libFuzzer harnesses with clang under AddressSanitizer and UndefinedBehaviorSanitizer (the library
-# also carries libFuzzer's coverage hooks), runs the whole suite, then each fuzzer for
-# SPIKERNN_FUZZ_SECONDS (default 60) from its seed corpus. Any report fails it.
+# also carries libFuzzer's coverage hooks), runs the whole suite, then each fuzzer from its seed
+# corpus for a fixed number of inputs with a fixed seed. Any report fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/packages.sh
@@ -22,10 +22,14 @@ export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$build/tests/spikernn_tests"
 
-for fuzzer in model_loader config; do
-  corpus="$build/corpus-$fuzzer"
-  mkdir -p "$corpus"
-  "$build/tests/fuzz/fuzz_$fuzzer" -max_total_time="${SPIKERNN_FUZZ_SECONDS:-60}" \
-    -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 -artifact_prefix="$build/" "$corpus" \
-    "tests/fuzz/corpus/${fuzzer/model_loader/model}"
+# A fixed seed and number of runs (about a minute each here), so that CI replays the same inputs
+# that passed before it landed; SPIKERNN_FUZZ_RUNS scales both.
+runs=${SPIKERNN_FUZZ_RUNS:-1}
+for fuzzer in model_loader:20000 config:300000; do
+  name=${fuzzer%%:*}
+  corpus="$build/corpus-$name"
+  rm -rf "$corpus" && mkdir -p "$corpus"
+  "$build/tests/fuzz/fuzz_$name" -seed=1 -runs=$((${fuzzer##*:} * runs)) -rss_limit_mb=4096 \
+    -timeout=20 -print_final_stats=1 -artifact_prefix="$build/" "$corpus" \
+    "tests/fuzz/corpus/${name/model_loader/model}"
 done

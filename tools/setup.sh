@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 source tools/packages.sh
-install_packages build-essential cmake pkg-config libtorch-dev libmatio-dev nlohmann-json3-dev \
+install_packages build-essential cmake pkg-config libtorch-dev libmatio-dev zlib1g-dev nlohmann-json3-dev \
   libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${SPIKERNN_CMAKE_ARGS:-}

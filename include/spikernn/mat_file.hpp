@@ -34,9 +34,13 @@ class MatReader {
 
  private:
   std::string listing() const;  // " (the file holds: a, b, c)" for error messages
+  // Throws ModelFormatError when `name`'s dimensions claim more elements than the file could
+  // hold even compressed, before matio allocates them.
+  void check_claimed_size(const std::string& name) const;
 
   std::string path_;
   void* mat_;  // mat_t*, kept opaque so matio stays a private dependency
+  int64_t file_size_ = 0;
 };
 
 // One variable to write: a tensor, or (when `value` is undefined) the char array `text`.

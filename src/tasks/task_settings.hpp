@@ -9,9 +9,22 @@
 
 namespace spikernn {
 
+// The most columns a task may have (10^9 LIF steps): keeps every sum of settings in range.
+constexpr int64_t kMaxTaskColumns = 10'000'000;
+
+inline void check_columns(const std::string& task, int64_t columns) {
+  if (columns < 2 || columns > kMaxTaskColumns)
+    throw ConfigError(task + " task settings: key 'columns': expected 2 to " +
+                      std::to_string(kMaxTaskColumns) + ", found " + std::to_string(columns));
+}
+
+// `stim_end_offset` must already be known to lie in [1, columns] or be any value computed from
+// settings that check_columns bounded.
 inline void check_window(const std::string& task, int64_t columns, int64_t stim_on,
                          int64_t stim_end_offset, int64_t score_from_step) {
-  if (columns < 2 || stim_on < 0 || stim_end_offset < 1 || stim_on + stim_end_offset > columns)
+  check_columns(task, columns);
+  if (stim_on < 0 || stim_on > columns || stim_end_offset < 1 ||
+      stim_end_offset > columns - stim_on)
     throw ConfigError(task +
                       " task settings: expected 0 <= stim_on < stim_on + stimulus <= "
                       "columns, found stim_on " +

@@ -8,7 +8,12 @@ XorTask::XorTask(XorSettings settings) : s_(settings) {
   if (s_.delay < 0)
     throw ConfigError("xor task settings: key 'delay': expected >= 0, found " +
                       std::to_string(s_.delay));
-  check_window("xor", s_.columns, s_.stim_on, 2 * s_.stim_dur + s_.delay, s_.score_from_step);
+  check_columns("xor", s_.columns);
+  // Each part within the trial before they are added, so that the sum cannot overflow.
+  const bool parts_fit =
+      s_.stim_dur >= 1 && s_.stim_dur <= s_.columns && s_.delay >= 0 && s_.delay <= s_.columns;
+  check_window("xor", s_.columns, s_.stim_on, parts_fit ? 2 * s_.stim_dur + s_.delay : 0,
+               s_.score_from_step);
   check_threshold("xor", "threshold", s_.threshold);
 }
 
