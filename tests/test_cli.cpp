@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "spikernn/mat_file.hpp"
+#include "spikernn/rate_model.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -268,6 +269,22 @@ TEST(Cli, GridSearchAndEvalRefuseBadInput) {
   EXPECT_NE(no_lambda.status, 0);
   EXPECT_NE(no_lambda.output.find("holds no opt_scaling_factor"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(dir.file("out.json")));
+}
+
+TEST(Cli, TrainWritesTheModelIntoANewFolder) {
+  ScratchDir dir;
+  const CliRun run = run_cli(
+      "train --task go-nogo --N 20 --n-trials 3 --seed 2 --output-dir " + dir.file("new/models"),
+      dir);
+  EXPECT_EQ(run.status, 0) << run.output;
+  const std::string model =
+      dir.file("new/models/Task_go-nogo_N_20_Taus_4_20_Act_sigmoid_seed_2.mat");
+  EXPECT_EQ(load_rate_model(model).N, 20);
+  EXPECT_TRUE(std::filesystem::exists(
+      dir.file("new/models/Task_go-nogo_N_20_Taus_4_20_Act_sigmoid_seed_2.pt")));
+  EXPECT_NE(run_cli("train --act tanh --output-dir " + dir.path().string(), dir)
+                .output.find("activation: expected sigmoid, clipped_relu or softplus"),
+            std::string::npos);
 }
 
 TEST(Cli, VersionAndHelp) {

@@ -124,6 +124,9 @@ void add_train_command(CLI::App& app) {
     o.learning_rate = s.learning_rate;
     o.seed = s.seed;
     o.device = s.device;
+    // As the rate package does (os.makedirs): the output folder is created if needed.
+    std::error_code ec;
+    fs::create_directories(s.output_dir, ec);
     const std::string path = (fs::path(s.output_dir) / model_file_name(o)).string();
     check_writable_destination(path);
     o.on_evaluation = [](int64_t trial, double accuracy, double loss) {
