@@ -28,11 +28,13 @@ struct SpikingConfig {
   std::optional<uint64_t> seed;         // random seed; unset uses torch's global generator
   std::string dtype = "float64";        // "float64" (parity with the port) or "float32"
   bool clamp_negative_weights = false;  // map ReLU(w), the weights the rate network used
-  // "auto": the fused kernel on the CPU, torch ops elsewhere; "reference": torch ops always;
-  // "fused": the fused kernel (CPU only). All give the same numbers with noise "torch".
+  // "reference": one torch op per term, any device. "fused": the fused kernel, on the CPU with
+  // either noise, on CUDA with noise "fast" only. "auto": fused, except the reference for noise
+  // "torch" on CUDA. On the CPU both engines give the same numbers with noise "torch".
   std::string engine = "auto";
-  // "torch": torch's generator, the port's streams (parity); "fast": per-trial xoshiro256++ and
-  // ziggurat streams (fused engine only), statistically equivalent and several times faster.
+  // "torch": torch's generator, the port's streams (parity); "fast": per-trial streams
+  // (xoshiro256++ and ziggurat on the CPU, Philox on CUDA; fused engines only), statistically
+  // equivalent and several times faster.
   std::string noise = "torch";
 
   torch::Device torch_device() const;
