@@ -1,6 +1,7 @@
 // Helpers shared by the tests: paths into the source tree and scratch folders.
 #pragma once
 
+#include <ftw.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,7 +28,14 @@ class ScratchDir {
         (std::filesystem::temp_directory_path() / "spikernn-test-XXXXXX").string();
     path_ = ::mkdtemp(pattern.data());
   }
-  ~ScratchDir() { std::filesystem::remove_all(path_); }
+  // nftw, not std::filesystem::remove_all: the LibTorch 2.x in PyPI's torch wheel exports its
+  // own copy of std::filesystem, and its remove_all crashes when it wins the symbol lookup.
+  ~ScratchDir() {
+    ::nftw(
+        path_.c_str(),
+        [](const char* file, const struct stat*, int, struct FTW*) { return ::remove(file); }, 16,
+        FTW_DEPTH | FTW_PHYS);
+  }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
   const std::filesystem::path& path() const { return path_; }
 
