@@ -1,10 +1,8 @@
 // The `spikernn` executable, run as a user would: exit status, messages and files.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -15,24 +13,11 @@
 namespace spikernn {
 namespace {
 
+using testing::CliRun;
 using testing::kGoNoGoModel;
+using testing::run_cli;
 using testing::ScratchDir;
 using testing::source_path;
-
-struct CliRun {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& arguments, const ScratchDir& dir) {
-  const std::string log = dir.file("cli.log");
-  const int raw =
-      std::system((std::string(SPIKERNN_CLI) + " " + arguments + " > " + log + " 2>&1").c_str());
-  std::ifstream in(log);
-  std::stringstream text;
-  text << in.rdbuf();
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text.str()};
-}
 
 const std::string kGo = source_path("configs/stimuli/go_nogo_go.json");
 

@@ -3,9 +3,13 @@
 
 #include <ftw.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,6 +46,26 @@ class ScratchDir {
  private:
   std::filesystem::path path_;
 };
+
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs `command` with /bin/sh, its output captured in a log inside `dir`.
+inline CliRun run_shell(const std::string& command, const ScratchDir& dir) {
+  const std::string log = dir.file("cli.log");
+  const int raw = std::system(("(" + command + ") > '" + log + "' 2>&1").c_str());
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, text.str()};
+}
+
+// Runs the `spikernn` executable built with the tests.
+inline CliRun run_cli(const std::string& arguments, const ScratchDir& dir) {
+  return run_shell(std::string(SPIKERNN_CLI) + " " + arguments, dir);
+}
 
 // The variables of `model` as a MAT file holds them.
 inline std::vector<MatVariable> variables_of(const RateModel& model) {

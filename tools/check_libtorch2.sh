@@ -18,4 +18,4 @@ fi
 prefix=$("$venv/bin/python3" -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix"
 cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure
+ctest --test-dir "$build" --output-on-failure -LE configs

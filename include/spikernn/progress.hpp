@@ -1,5 +1,6 @@
-// A one-line progress report on stderr: "label  [#####.....] 40/100 trials, 12 s left".
-// Redrawn in place on a terminal; on a pipe or file, a line every tenth of the way.
+/// @file
+/// A one-line progress report on stderr: "label  [#####.....] 40/100 trials, 12 s left".
+/// Redrawn in place on a terminal; on a pipe or file, a line every tenth of the way.
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,7 @@ namespace spikernn {
 class ProgressBar {
  public:
   ProgressBar(std::string label, int64_t total, bool enabled = true);
-  // Thread-safe; `done` counts up to `total`.
+  /// Thread-safe; `done` counts up to `total`.
   void update(int64_t done);
   void finish();
 

@@ -1,4 +1,5 @@
-// The whole spikernn API.
+/// @file
+/// The whole spikernn API.
 #pragma once
 
 #include "spikernn/error.hpp"

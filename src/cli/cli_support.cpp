@@ -21,12 +21,20 @@ CommandConfig::CommandConfig(const std::string& path, std::vector<std::string> k
     for (const auto& key : path_keys) {
       std::string value;
       json_fields::read(json_, key, value);
-      if (!value.empty() && fs::path(value).is_relative())
-        json_[key] = (fs::path(path).parent_path() / value).lexically_normal().string();
+      if (!value.empty()) json_[key] = relative_to_config(path, value);
     }
   } catch (const Error& e) {
     throw ConfigError("'" + path_ + "': " + e.what());
   }
+}
+
+std::string relative_to_config(const std::string& config_file, const std::string& path) {
+  if (path.empty() || fs::path(path).is_absolute()) return path;
+  return (fs::path(config_file).parent_path() / path).lexically_normal().string();
+}
+
+std::string absolute_path(const std::string& path) {
+  return path.empty() ? path : fs::absolute(path).lexically_normal().string();
 }
 
 template <typename T>
@@ -178,14 +186,14 @@ void to_json(nlohmann::json& j, const TaskRunSettings& s) {
   j.erase("N");
   j.erase("scaling_factor");
   j.erase("seed");
-  j["model"] = s.model;
+  j["model"] = absolute_path(s.model);
   j["task"] = s.task;
   j["task_settings"] = s.task_settings;
   j["trials"] = s.trials;
   j["seed"] = s.seed;
   j["batch_size"] = s.batch_size;
-  j["json"] = s.json;
-  j["plots"] = s.plots;
+  j["json"] = absolute_path(s.json);
+  j["plots"] = absolute_path(s.plots);
 }
 
 namespace {

@@ -34,6 +34,11 @@ class CommandConfig {
   nlohmann::json json_;
 };
 
+// `path` as written in the config file `config_file`: relative paths start at the file's folder.
+std::string relative_to_config(const std::string& config_file, const std::string& path);
+// `path` made absolute, so that the config an output records reruns from any folder.
+std::string absolute_path(const std::string& path);
+
 inline CommandConfig load_command_config(const std::string& path, std::vector<std::string> keys,
                                          const std::vector<std::string>& path_keys) {
   return CommandConfig(path, std::move(keys), path_keys);

@@ -1,22 +1,14 @@
 #include "run_settings.hpp"
 
-#include <filesystem>
-
+#include "cli_support.hpp"
 #include "spikernn/error.hpp"
 #include "spikernn/json_fields.hpp"
 
 namespace spikernn::cli {
-namespace fs = std::filesystem;
-
 namespace {
 
 const std::vector<std::string> kRunKeys = {"description", "model",       "stimulus", "stims_mode",
                                            "stims_dur",   "stims_units", "record",   "output"};
-
-std::string relative_to(const std::string& base_file, const std::string& path) {
-  if (path.empty() || fs::path(path).is_absolute()) return path;
-  return (fs::path(base_file).parent_path() / path).lexically_normal().string();
-}
 
 }  // namespace
 
@@ -56,23 +48,23 @@ SimulateSettings load_simulate_settings(const std::string& path) {
   } catch (const Error& e) {
     throw ConfigError("'" + path + "': " + e.what());
   }
-  s.model = relative_to(path, s.model);
-  s.stimulus = relative_to(path, s.stimulus);
-  s.output = relative_to(path, s.output);
+  s.model = relative_to_config(path, s.model);
+  s.stimulus = relative_to_config(path, s.stimulus);
+  s.output = relative_to_config(path, s.output);
   return s;
 }
 
 void to_json(nlohmann::json& j, const SimulateSettings& s) {
   j = s.spiking;
   j.erase("N");
-  j["model"] = s.model;
+  j["model"] = absolute_path(s.model);
   j["scaling_factor"] = s.scaling_factor ? nlohmann::json(*s.scaling_factor) : nlohmann::json();
-  j["stimulus"] = s.stimulus;
+  j["stimulus"] = absolute_path(s.stimulus);
   j["stims_mode"] = to_string(s.stims.mode);
   j["stims_dur"] = {s.stims.dur[0], s.stims.dur[1]};
   j["stims_units"] = s.stims.units;
   j["record"] = s.record;
-  j["output"] = s.output;
+  j["output"] = absolute_path(s.output);
 }
 
 }  // namespace spikernn::cli

@@ -1,7 +1,51 @@
 # Installs spikernn from BUILD_DIR into a scratch prefix, builds tests/downstream against it with
-# find_package, and runs it on MODEL.
+# find_package, and runs it on MODEL. The README's C++ snippets are compiled there too, each as
+# the body of a function (a snippet with its own main() becomes that function), so that the
+# README cannot drift from the API.
 set(prefix "${WORK_DIR}/prefix")
 file(REMOVE_RECURSE "${WORK_DIR}")
+
+# CMake lists split at ';' and treat brackets specially: both are masked while walking the lines.
+file(READ "${README}" text)
+string(REPLACE ";" "<semicolon>" text "${text}")
+string(REPLACE "[" "<open>" text "${text}")
+string(REPLACE "]" "<close>" text "${text}")
+string(REPLACE "\n" ";" lines "${text}")
+set(state outside)
+set(count 0)
+set(includes "#include <spikernn/spikernn.hpp>\n#include <iostream>\n")
+set(bodies "")
+foreach(line IN LISTS lines)
+  if(state STREQUAL "outside")
+    if(line STREQUAL "```cpp")
+      set(state start)
+      math(EXPR count "${count} + 1")
+    endif()
+  elseif(line STREQUAL "```")
+    if(state STREQUAL "wrapped")
+      string(APPEND bodies "}\n")
+    endif()
+    set(state outside)
+  elseif(line MATCHES "^#include")
+    string(APPEND includes "${line}\n")
+  elseif(state STREQUAL "start" AND line MATCHES "^int main\\(\\) {$")
+    string(APPEND bodies "void readme_snippet_${count}() {\n")
+    set(state own_main)
+  elseif(state STREQUAL "start" AND NOT line STREQUAL "")
+    string(APPEND bodies "void readme_snippet_${count}() {\n${line}\n")
+    set(state wrapped)
+  elseif(NOT state STREQUAL "start")
+    string(APPEND bodies "${line}\n")
+  endif()
+endforeach()
+if(count EQUAL 0)
+  message(FATAL_ERROR "no ```cpp snippet found in ${README}")
+endif()
+set(snippets "${includes}${bodies}")
+string(REPLACE "<semicolon>" ";" snippets "${snippets}")
+string(REPLACE "<open>" "[" snippets "${snippets}")
+string(REPLACE "<close>" "]" snippets "${snippets}")
+file(WRITE "${WORK_DIR}/readme_snippets.cpp" "${snippets}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${prefix}"
                 RESULT_VARIABLE rc)
 if(rc)
@@ -9,6 +53,7 @@ if(rc)
 endif()
 execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build"
                         "-DCMAKE_PREFIX_PATH=${prefix};${EXTRA_PREFIX_PATH}" -DCMAKE_BUILD_TYPE=Release
+                        "-DREADME_SNIPPETS=${WORK_DIR}/readme_snippets.cpp"
                 RESULT_VARIABLE rc)
 if(rc)
   message(FATAL_ERROR "configuring the downstream project failed: ${rc}")

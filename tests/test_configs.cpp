@@ -1,0 +1,115 @@
+// Every config under configs/ runs with the command its description names, from a copy of the
+// project root (configs/, models/ and build/spikernn), and produces the outputs it names. These are
+// the README's full-size runs (about 7 minutes on 2 cores), so they are their own executable,
+// labelled `configs`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "spikernn/mat_file.hpp"
+#include "test_support.hpp"
+
+namespace spikernn {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_shell;
+using testing::ScratchDir;
+using testing::source_path;
+
+struct ConfigRun {
+  std::string name;          // e.g. "eval_go_nogo.json"
+  std::string prerequisite;  // a config that must run first ("" for none)
+  std::string command;       // shell command line, run from the project root
+  nlohmann::json config;
+};
+
+ConfigRun read_config(const fs::path& file) {
+  std::ifstream in(file);
+  ConfigRun run{file.filename().string(), "", "", nlohmann::json::parse(in)};
+  const std::string description = run.config.value("description", "");
+  static const std::regex how(R"(Run from the project root(?: after configs/(\S+\.json))?: (.+)$)");
+  std::smatch match;
+  if (std::regex_search(description, match, how)) {
+    run.prerequisite = match[1];
+    run.command = match[2];
+  }
+  return run;
+}
+
+std::map<std::string, ConfigRun> shipped_configs() {
+  std::map<std::string, ConfigRun> runs;
+  for (const auto& entry : fs::directory_iterator(source_path("configs")))
+    if (entry.path().extension() == ".json")
+      runs.emplace(entry.path().filename(), read_config(entry));
+  return runs;
+}
+
+bool non_empty(const fs::path& path) {
+  return fs::is_directory(path) ? !fs::is_empty(path)
+                                : fs::is_regular_file(path) && fs::file_size(path) > 0;
+}
+
+// What a config's outputs must hold: the config and version that made them, and an accuracy
+// that shows the shipped model does its task.
+void check_outputs(const ConfigRun& run, const fs::path& configs_dir) {
+  for (const char* key : {"output", "json", "plots"}) {
+    if (!run.config.contains(key)) continue;
+    const fs::path path = configs_dir / run.config[key].get<std::string>();
+    EXPECT_TRUE(non_empty(path)) << key << ": " << path;
+  }
+  if (run.config.contains("output")) {
+    MatReader mat((configs_dir / run.config["output"].get<std::string>()).string());
+    EXPECT_TRUE(mat.has("config") && mat.has("spikernn_version") && mat.has("spk"));
+  }
+  if (run.config.contains("json")) {
+    std::ifstream in(configs_dir / run.config["json"].get<std::string>());
+    const nlohmann::json j = nlohmann::json::parse(in);
+    EXPECT_TRUE(j.contains("config") && j.contains("spikernn_version")) << j.dump().substr(0, 200);
+    if (j.contains("results")) {
+      for (const auto& result : j["results"]) EXPECT_GE(result["best_accuracy"].get<double>(), 0.9);
+    } else {
+      EXPECT_GE(j["overall_accuracy"].get<double>(), 0.9);
+    }
+  }
+}
+
+TEST(ShippedConfigs, EachRunsWithTheCommandItNames) {
+  const std::map<std::string, ConfigRun> runs = shipped_configs();
+  ASSERT_FALSE(runs.empty());
+  ScratchDir root;
+  fs::copy(source_path("configs"), root.path() / "configs", fs::copy_options::recursive);
+  fs::copy(source_path("models"), root.path() / "models", fs::copy_options::recursive);
+  fs::create_directory(root.path() / "build");
+  fs::create_symlink(SPIKERNN_CLI, root.path() / "build" / "spikernn");
+
+  std::set<std::string> done;
+  std::function<void(const ConfigRun&)> run_once = [&](const ConfigRun& run) {
+    if (done.count(run.name)) return;
+    SCOPED_TRACE(run.name);
+    ASSERT_FALSE(run.command.empty()) << "the description names no command";
+    EXPECT_NE(run.command.find("build/spikernn "), std::string::npos) << run.command;
+    EXPECT_NE(run.command.find("--config configs/" + run.name), std::string::npos) << run.command;
+    if (!run.prerequisite.empty()) {
+      ASSERT_TRUE(runs.count(run.prerequisite)) << "prerequisite " << run.prerequisite;
+      run_once(runs.at(run.prerequisite));
+    }
+    const testing::CliRun result =
+        run_shell("cd '" + root.path().string() + "' && " + run.command, root);
+    ASSERT_EQ(result.status, 0) << run.command << "\n" << result.output;
+    check_outputs(run, root.path() / "configs");
+    done.insert(run.name);
+  };
+  for (const auto& [name, run] : runs) run_once(run);
+  EXPECT_EQ(done.size(), runs.size());
+}
+
+}  // namespace
+}  // namespace spikernn
