@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The LibTorch 2.x job of the test command: installs PyPI's torch wheel (CUDA-enabled; it runs on
 # the CPU here) into build-torch2/venv, builds spikernn against the LibTorch inside it (with the
-# CUDA kernel where a CUDA compiler is installed) and runs the whole test suite there. The wheel's
+# CUDA kernel) and runs the test suite there but the configs. The wheel's CMake config needs a CUDA
+# toolkit: without one installed, tools/pypi_cuda_toolkit.sh assembles one from PyPI. The wheel's
 # version is SPIKERNN_TORCH_WHEEL (default torch==2.11.0, the version this project was last
 # checked against); an existing venv is reused.
 set -euo pipefail
@@ -15,7 +16,19 @@ if [ ! -x "$venv/bin/python3" ] || ! "$venv/bin/python3" -c 'import torch' 2>/de
   /usr/bin/python3 -m venv "$venv"
   "$venv/bin/pip" install -q "${SPIKERNN_TORCH_WHEEL:-torch==2.11.0}"
 fi
-prefix=$("$venv/bin/python3" -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null)
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix"
+# The torch package folder (lib/ and share/cmake/ inside) as the prefix, so that the wheel's
+# libraries are found before any other LibTorch installed on the system (Debian's, here).
+prefix=$("$venv/bin/python3" -c 'import os, torch; print(os.path.dirname(torch.__file__))' 2>/dev/null)
+cuda_args=()
+if ! command -v nvcc >/dev/null && [ ! -x /usr/local/cuda/bin/nvcc ]; then
+  echo "check_libtorch2.sh: no CUDA toolkit installed; assembling one from PyPI (its CMake config needs one)"
+  toolkit="$PWD/$build/cuda-toolkit"
+  bash tools/pypi_cuda_toolkit.sh "$venv" "$toolkit"
+  cuda_args=(-DCUDA_TOOLKIT_ROOT_DIR="$toolkit" -DCUDAToolkit_ROOT="$toolkit"
+             -DCMAKE_CUDA_COMPILER="$toolkit/bin/nvcc")
+fi
+# A fresh configuration each time: a cache keeps the libraries it found first.
+rm -f "$build/CMakeCache.txt"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" "${cuda_args[@]}"
 cmake --build "$build" -j "$(nproc)"
 ctest --test-dir "$build" --output-on-failure -LE configs

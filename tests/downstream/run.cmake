@@ -51,7 +51,17 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${
 if(rc)
   message(FATAL_ERROR "cmake --install failed: ${rc}")
 endif()
-execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build"
+# A LibTorch with CUDA needs the CUDA toolkit spikernn was configured with (see
+# tools/pypi_cuda_toolkit.sh).
+set(cuda_args "")
+if(CUDA_TOOLKIT_ROOT_DIR)
+  list(APPEND cuda_args "-DCUDA_TOOLKIT_ROOT_DIR=${CUDA_TOOLKIT_ROOT_DIR}"
+       "-DCUDAToolkit_ROOT=${CUDA_TOOLKIT_ROOT_DIR}")
+endif()
+if(CUDA_COMPILER)
+  list(APPEND cuda_args "-DCMAKE_CUDA_COMPILER=${CUDA_COMPILER}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" ${cuda_args}
                         "-DCMAKE_PREFIX_PATH=${prefix};${EXTRA_PREFIX_PATH}" -DCMAKE_BUILD_TYPE=Release
                         "-DREADME_SNIPPETS=${WORK_DIR}/readme_snippets.cpp"
                 RESULT_VARIABLE rc)
