@@ -10,7 +10,8 @@
 //   build/bench/spikernn_bench --workload train        train the Go-NoGo rate RNN (N = 200,
 //                                                       seed 1) until the termination rule
 // Options: --noise torch|fast, --dtype float64|float32, --device cpu|cuda, --repeat R (best of R).
-// Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb (and the grid's accuracy).
+// Prints one JSON line: workload, settings, seconds, trials, peak_rss_mb (and the grid's
+// accuracy, the scale workload's N and mean rate).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -148,17 +149,18 @@ int main(int argc, char** argv) {
     best = std::min(
         best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  std::cout << nlohmann::json{{"workload", workload},
-                              {"noise", noise},
-                              {"dtype", dtype},
-                              {"device", device},
-                              {"N", N},
-                              {"seconds", best},
-                              {"trials", trials},
-                              {"peak_rss_mb", peak_rss_mb()},
-                              {"mean_rate_hz", rate_hz},
-                              {"accuracy", accuracy}}
-                   .dump()
-            << std::endl;
+  nlohmann::json line{{"workload", workload},
+                      {"noise", noise},
+                      {"dtype", dtype},
+                      {"device", device},
+                      {"seconds", best},
+                      {"trials", trials},
+                      {"peak_rss_mb", peak_rss_mb()}};
+  if (workload == "scale") {
+    line["N"] = N;
+    line["mean_rate_hz"] = rate_hz;
+  }
+  if (!accuracy.empty()) line["accuracy"] = accuracy;
+  std::cout << line.dump() << std::endl;
   return 0;
 }

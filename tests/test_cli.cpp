@@ -227,6 +227,23 @@ TEST(Cli, GridSearchPrintsTheTableAndWritesJsonAndThePlot) {
   EXPECT_TRUE(MatReader(dir.file("model.mat")).has("opt_scaling_factor"));
 }
 
+TEST(Cli, GridSearchOfAFolderChecksEveryModelBeforeTheFirstSearch) {
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("models"));
+  std::filesystem::copy_file(kGoNoGoModel, dir.file("models/a_go_nogo.mat"));
+  std::filesystem::copy_file(source_path("models/xor_N200_taus4-20_sigmoid.mat"),
+                             dir.file("models/b_xor.mat"));
+  const CliRun run =
+      run_cli("grid-search --model " + dir.file("models") +
+                  " --task go-nogo --trials 2 --scaling-factors 20 --json " + dir.file("out.json"),
+              dir);
+  EXPECT_NE(run.status, 0);
+  EXPECT_NE(run.output.find("b_xor.mat' has w_in with 2 columns"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("optimum"), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.json")));
+  EXPECT_FALSE(MatReader(dir.file("models/a_go_nogo.mat")).has("opt_scaling_factor"));
+}
+
 TEST(Cli, EvalWritesMetricsAsJson) {
   ScratchDir dir;
   const CliRun run =

@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/packages.sh
-install_packages clang libclang-rt-14-dev
+# llvm-14 for llvm-symbolizer: the leak suppressions (tools/lsan.supp) match function names,
+# which unsymbolized stacks do not have.
+install_packages clang libclang-rt-14-dev llvm-14
 
 build=build-sanitize
 flags="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,fuzzer-no-link"
@@ -17,6 +19,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=None \
 cmake --build "$build" -j "$(nproc)" --target spikernn_tests spikernn_cli fuzz_model_loader \
   fuzz_config
 
+export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
 export ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:check_initialization_order=1
 export LSAN_OPTIONS="suppressions=$PWD/tools/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -6,6 +6,7 @@
 #include "spikernn/grid_search.hpp"
 #include "spikernn/output_files.hpp"
 #include "spikernn/plots.hpp"
+#include "spikernn/trial_runner.hpp"
 #include "spikernn/version.hpp"
 
 namespace spikernn::cli {
@@ -84,7 +85,13 @@ void add_grid_search_command(CLI::App& app) {
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
     nlohmann::json all = nlohmann::json::array();
-    for (const std::string& file : mat_files_in(s.model)) {
+    const std::vector<std::string> files = mat_files_in(s.model);
+    // Every file of a folder is checked against the task first, so that a misfit does not stop
+    // the run after the searches before it.
+    if (files.size() > 1)
+      for (const std::string& file : files)
+        prepare_task_run(file, s.task, s.task_settings, s.config, 1.0);
+    for (const std::string& file : files) {
       o.model_path = file;
       const GridSearchResult r = lambda_grid_search(o);
       print_table(r);

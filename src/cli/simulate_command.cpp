@@ -70,15 +70,15 @@ void print_summary(const SimulationResult& r, const RateModel& model, double sec
   const auto mean_rate = [&](const torch::Tensor& mask) {
     return mask.any().item<bool>() ? r.all_fr.index({mask}).mean().item<double>() : 0.0;
   };
+  // Spikes as all_fr counts them (from step 10 on), so that the line is the same whatever is
+  // recorded.
   std::printf(
       "%lld steps of %.3g ms (T = %.3f s), N = %lld, lambda = %g, seed %llu: %lld spikes, "
       "rate exc %.2f Hz, inh %.2f Hz; out: final %.4f, max %.4f; %.2f s\n",
       static_cast<long long>(r.nt), r.dt * 1000, r.T, static_cast<long long>(model.N),
       r.scaling_factor, static_cast<unsigned long long>(r.seed.value_or(0)),
-      static_cast<long long>(r.spk.defined() ? r.spk.sum().item<double>()
-                                             : (r.all_fr * r.T).sum().item<double>()),
-      mean_rate(exc), mean_rate(inh), r.out.defined() ? r.out[-1].item<double>() : NAN,
-      r.out.defined() ? r.out.max().item<double>() : NAN, seconds);
+      std::llround((r.all_fr * r.T).sum().item<double>()), mean_rate(exc), mean_rate(inh),
+      r.out[-1].item<double>(), r.out.max().item<double>(), seconds);
 }
 
 void run_simulate(SimulateSettings s) {
@@ -97,9 +97,10 @@ void run_simulate(SimulateSettings s) {
   config.scaling_factor = *s.scaling_factor;
   validate_spiking_config(config);
 
-  // The summary needs the rates even when the output should not hold them.
+  // The summary needs the rates and the output even when the file should not hold them.
   Record run_record = record;
   run_record.all_fr = true;
+  run_record.out = true;
   const auto start = std::chrono::steady_clock::now();
   LIFNetwork network(config, model);
   SimulationResult result = network->simulate(u, s.stims, run_record);
@@ -108,6 +109,7 @@ void run_simulate(SimulateSettings s) {
   print_summary(result, model, seconds);
   if (!s.output.empty()) {
     if (!record.all_fr) result.all_fr = torch::Tensor();
+    if (!record.out) result.out = torch::Tensor();
     write_mat_file(s.output, output_variables(result, s));
   }
 }
