@@ -103,7 +103,6 @@ int main(int argc, char** argv) {
       o.scaling_factors = spikernn::parse_scaling_factors("20:75:5");
       o.n_trials_per_factor = 100;
       o.write_to_model = false;
-      o.show_progress = false;
       o.config = config;
       accuracy = spikernn::lambda_grid_search(o).accuracy;
     };

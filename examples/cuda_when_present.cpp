@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   config.scaling_factor = 20;
   config.seed = 3;
   spikernn::LIFNetwork network(config);
-  network->load_rate_weights(argc > 1 ? argv[1] : SPIKERNN_EXAMPLE_MODEL);
+  network->load_rate_weights(
+      spikernn::load_rate_model(argc > 1 ? argv[1] : SPIKERNN_EXAMPLE_MODEL));
 
   // 50 Go trials at once: a batch is one B × N state, simulated together.
   torch::Tensor u = torch::zeros({50, 1, 201}, torch::kFloat64);

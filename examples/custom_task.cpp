@@ -30,7 +30,6 @@ int main(int argc, char** argv) {
   eval.task = "go-nogo-late";
   eval.scaling_factor = 20.0;
   eval.n_trials = 20;
-  eval.show_progress = false;
   const spikernn::EvaluationResult r = spikernn::evaluate_task(eval);
   std::cout << r.task << ": accuracy " << r.performance.overall_accuracy << " (go "
             << r.performance.condition_accuracy.at("go") << ", nogo "

@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   spikernn::SpikingConfig config = nlohmann::json{{"scaling_factor", 25.0}, {"seed", 7}};
   spikernn::LIFNetwork network(config);
-  network->load_rate_weights(argc > 1 ? argv[1] : SPIKERNN_EXAMPLE_MODEL);
+  network->load_rate_weights(
+      spikernn::load_rate_model(argc > 1 ? argv[1] : SPIKERNN_EXAMPLE_MODEL));
 
   // Hold it as a plain module, as a larger LibTorch model would.
   std::shared_ptr<torch::nn::Module> module = network.ptr();

@@ -6,8 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "spikernn/mat_file.hpp"
-#include "spikernn/rate_model.hpp"
+#include "spikernn/core/rate_model.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

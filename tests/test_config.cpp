@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "spikernn/error.hpp"
-#include "spikernn/spiking_config.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/spiking_config.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "spikernn/mat_file.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

@@ -1,8 +1,8 @@
 // The fused CUDA kernel, checked against the CPU engines. Every test skips without a GPU.
 #include <gtest/gtest.h>
 
-#include "spikernn/grid_search.hpp"
-#include "spikernn/lif_network.hpp"
+#include "spikernn/core/grid_search.hpp"
+#include "spikernn/core/lif_network.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -100,7 +100,6 @@ TEST_F(CudaTest, GridSearchOnCudaFindsAGoodFactor) {
   o.n_trials_per_factor = 50;
   o.seed = 1;
   o.write_to_model = false;
-  o.show_progress = false;
   o.config.device = "cuda";
   o.config.noise = "fast";
   const GridSearchResult r = lambda_grid_search(o);

@@ -3,12 +3,12 @@
 #include <filesystem>
 #include <fstream>
 
-#include "spikernn/error.hpp"
-#include "spikernn/evaluation.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/rate_network.hpp"
-#include "spikernn/spike_analysis.hpp"
-#include "spikernn/tasks.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/evaluation.hpp"
+#include "spikernn/core/rate_network.hpp"
+#include "spikernn/core/spike_analysis.hpp"
+#include "spikernn/core/tasks.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -33,7 +33,6 @@ TEST(Evaluation, ReportsAccuracyTimingRatesAndPlots) {
   o.n_trials = 12;
   o.batch_size = 6;
   o.seed = 3;
-  o.show_progress = false;
   o.task_settings = {{"columns", 81}, {"stim_on", 20}, {"stim_dur", 25}, {"score_from_step", 6000}};
   o.plots_dir = dir.file("plots");
   const EvaluationResult r = evaluate_task(o);
@@ -67,7 +66,6 @@ TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
   o.scaling_factor = 30;
   o.n_trials = 16;
   o.batch_size = 8;
-  o.show_progress = false;
   const EvaluationResult r = evaluate_task(o);
   ASSERT_EQ(r.psychometric.size(), 4u) << "2 contexts × (color, motion)";
   for (const auto& curve : r.psychometric) {
@@ -80,7 +78,6 @@ TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
 TEST(Evaluation, NeedsAScalingFactor) {
   EvaluationOptions o;
   o.model_path = kGoNoGoModel;
-  o.show_progress = false;
   EXPECT_NE(
       SPIKERNN_ERROR_MESSAGE(evaluate_task(o), InvalidArgument).find("holds no opt_scaling_factor"),
       std::string::npos);

@@ -14,8 +14,8 @@
 #include <sstream>
 #include <thread>
 
-#include "spikernn/error.hpp"
-#include "spikernn/mat_file.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

@@ -7,11 +7,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "spikernn/error.hpp"
-#include "spikernn/grid_search.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/tasks.hpp"
-#include "spikernn/trial_runner.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/grid_search.hpp"
+#include "spikernn/core/tasks.hpp"
+#include "spikernn/core/trial_runner.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -46,7 +46,6 @@ GridSearchOptions small_search(const std::string& model) {
   o.n_trials_per_factor = 8;
   o.batch_size = 4;
   o.seed = 5;
-  o.show_progress = false;
   return o;
 }
 

@@ -5,9 +5,9 @@
 
 #include <fstream>
 
-#include "spikernn/json_fields.hpp"
-#include "spikernn/lif_network_fnc.hpp"
-#include "spikernn/mat_file.hpp"
+#include "spikernn/core/lif_network_fnc.hpp"
+#include "spikernn/io/config_file.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -24,7 +24,7 @@ struct GoldenCase {
 };
 
 std::vector<GoldenCase> golden_cases() {
-  const nlohmann::json meta = json_fields::parse_file(source_path("tests/data/golden/cases.json"));
+  const nlohmann::json meta = read_json_file(source_path("tests/data/golden/cases.json"));
   std::vector<GoldenCase> cases;
   for (const auto& c : meta.at("cases"))
     cases.push_back({c.at("name"), c.at("model"), c.at("stims_mode"), c.at("scaling_factor"),

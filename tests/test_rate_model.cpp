@@ -2,9 +2,9 @@
 
 #include <fstream>
 
-#include "spikernn/error.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/rate_model.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/rate_model.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

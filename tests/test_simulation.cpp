@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
-#include "spikernn/error.hpp"
-#include "spikernn/lif_network.hpp"
-#include "spikernn/lif_network_fnc.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/lif_network.hpp"
+#include "spikernn/core/lif_network_fnc.hpp"
+#include "spikernn/core/time_grid.hpp"
+#include "spikernn/io/system_memory.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -85,14 +87,23 @@ TEST_F(SimulationTest, RecordingOnlyTheOutputSkipsTheTraces) {
             std::string::npos);
 }
 
-TEST_F(SimulationTest, TracesThatWouldNotFitAreRefusedUpFront) {
+TEST_F(SimulationTest, TracesThatCannotBeAllocatedAreRefused) {
   // 400,000 columns: 40 million steps, 4 traces of 200 units = 256 GB in float64.
   const torch::Tensor long_u = torch::zeros({1, 400000}, torch::kFloat64);
   LIFNetwork net(seeded(1), model());
   const std::string message = SPIKERNN_ERROR_MESSAGE(net->simulate(long_u), InvalidArgument);
-  EXPECT_NE(message.find("MiB available; record fewer (e.g. --record out,all_fr"),
+  EXPECT_NE(message.find("need 244140 MiB, more than could be allocated; record fewer (e.g. "
+                         "--record out,all_fr"),
             std::string::npos)
       << message;
+}
+
+TEST_F(SimulationTest, TracesBeyondTheAvailableMemoryAreRefusedBeforeTheRun) {
+  const std::string message = SPIKERNN_ERROR_MESSAGE(
+      check_trace_memory(Record::all(), 1, 39999900, 200, 8), InvalidArgument);
+  EXPECT_NE(message.find("need 244140 MiB, more than the "), std::string::npos) << message;
+  EXPECT_NE(message.find("MiB available; record fewer"), std::string::npos) << message;
+  EXPECT_NO_THROW(check_trace_memory(Record::parse("out,all_fr"), 1, 39999900, 200, 8));
 }
 
 TEST_F(SimulationTest, StimulationModesPushTheChosenUnits) {
@@ -143,6 +154,50 @@ TEST_F(SimulationTest, ScalingFactorRescalesWeights) {
   EXPECT_TRUE(torch::allclose(net->lif_params().W, 2 * w50));
   EXPECT_THROW(net->set_scaling_factor(0.0), ConfigError);
   EXPECT_THROW(net->set_scaling_factor(std::nan("")), ConfigError);
+}
+
+TEST_F(SimulationTest, FiringRatesAreCountedAsAllFrCountsThem) {
+  LIFNetwork net(seeded(3), model());
+  const SimulationResult r = net->simulate(short_go());
+  EXPECT_TRUE(torch::allclose(net->compute_firing_rates(r.spk), r.all_fr, 1e-12, 0));
+  // A unit that fires only in the first kRateWindowStart steps has no rate.
+  torch::Tensor early = torch::zeros({2, 100}, torch::kFloat64);
+  early.index_put_({0, Slice(0, kRateWindowStart)}, 1.0);
+  early.index_put_({1, kRateWindowStart}, 1.0);
+  const torch::Tensor rates = net->compute_firing_rates(early);
+  EXPECT_EQ(rates[0].item<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(rates[1].item<double>(), 1.0 / (100 * 0.00005));
+}
+
+TEST_F(SimulationTest, ToDtypeMovesEveryStepConstant) {
+  LIFNetwork net(seeded(4), model());
+  net->to(torch::kFloat32);
+  const LIFParams p = net->lif_params();
+  for (const torch::Tensor& t : {p.W, p.decay_syn, p.decay_rise, p.rise_decay})
+    EXPECT_EQ(t.scalar_type(), torch::kFloat32);
+  EXPECT_EQ(net->config().dtype, "float32");
+  EXPECT_EQ(net->simulate(short_go()).spk.scalar_type(), torch::kFloat32);
+  EXPECT_THROW(net->to(torch::kHalf), ConfigError);
+}
+
+TEST_F(SimulationTest, CloneIsAnIndependentCopyWithTheSameResults) {
+  LIFNetwork net(seeded(8), model());
+  const auto copy = std::dynamic_pointer_cast<LIFNetworkImpl>(net->clone());
+  ASSERT_NE(copy, nullptr);
+  EXPECT_TRUE(torch::equal(copy->simulate(short_go()).spk, net->simulate(short_go()).spk));
+  copy->set_scaling_factor(25.0);
+  EXPECT_TRUE(torch::allclose(copy->lif_params().W, 2 * net->lif_params().W));
+  EXPECT_NE(copy->lif_params().W.data_ptr(), net->lif_params().W.data_ptr());
+}
+
+TEST_F(SimulationTest, MappingWarningsComeBackInsteadOfBeingPrinted) {
+  // The shipped model has negative entries in w under Dale's principle.
+  LIFNetwork net(seeded(1), model());
+  ASSERT_EQ(net->warnings().size(), 1u);
+  EXPECT_NE(net->warnings()[0].find("entries of 'w' are negative"), std::string::npos);
+  SpikingConfig clamped = seeded(1);
+  clamped.clamp_negative_weights = true;
+  EXPECT_TRUE(LIFNetwork(clamped, model())->warnings().empty());
 }
 
 TEST_F(SimulationTest, BuffersAreRegistered) {

@@ -13,8 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "spikernn/mat_file.hpp"
-#include "spikernn/rate_model.hpp"
+#include "spikernn/core/rate_model.hpp"
+#include "spikernn/io/mat_file.hpp"
+#include "spikernn/spikernn.hpp"
 
 namespace spikernn::testing {
 

@@ -1,8 +1,8 @@
 #include <gtest/gtest.h>
 
-#include "spikernn/error.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/tasks.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/tasks.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

@@ -3,11 +3,11 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "spikernn/error.hpp"
-#include "spikernn/lif_network.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/rate_training.hpp"
-#include "spikernn/tasks.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/lif_network.hpp"
+#include "spikernn/core/rate_training.hpp"
+#include "spikernn/core/tasks.hpp"
+#include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {

@@ -3,18 +3,30 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <set>
 
-#include "spikernn/error.hpp"
-#include "spikernn/grid_search.hpp"
-#include "spikernn/json_fields.hpp"
-#include "spikernn/output_files.hpp"
+#include "core/json_fields.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/grid_search.hpp"
+#include "spikernn/io/atomic_file.hpp"
+#include "spikernn/io/config_file.hpp"
 
 namespace spikernn::cli {
+
+void print_warnings(const std::vector<std::string>& messages) {
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (const std::string& message : messages)
+    if (seen.insert(message).second) std::cerr << "spikernn: warning: " << message << '\n';
+}
 namespace fs = std::filesystem;
 
 CommandConfig::CommandConfig(const std::string& path, std::vector<std::string> keys,
                              const std::vector<std::string>& path_keys)
-    : path_(path), json_(json_fields::parse_file(path)) {
+    : path_(path), json_(read_json_file(path)) {
   keys.push_back("description");
   try {
     json_fields::reject_unknown_keys(json_, keys, "config");

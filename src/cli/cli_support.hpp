@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "spikernn/spiking_config.hpp"
+#include "spikernn/core/spiking_config.hpp"
 
 namespace spikernn::cli {
 
@@ -38,6 +38,9 @@ class CommandConfig {
 std::string relative_to_config(const std::string& config_file, const std::string& path);
 // `path` made absolute, so that the config an output records reruns from any folder.
 std::string absolute_path(const std::string& path);
+
+// Prints "spikernn: warning: MESSAGE" on stderr for each message this process has not printed.
+void print_warnings(const std::vector<std::string>& messages);
 
 inline CommandConfig load_command_config(const std::string& path, std::vector<std::string> keys,
                                          const std::vector<std::string>& path_keys) {

@@ -1,12 +1,14 @@
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/evaluation.hpp"
-#include "spikernn/output_files.hpp"
-#include "spikernn/version.hpp"
+#include "progress.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/version.hpp"
+#include "spikernn/io/atomic_file.hpp"
+#include "spikernn/plots/evaluate_task.hpp"
 
 namespace spikernn::cli {
 namespace {
@@ -72,7 +74,11 @@ void add_eval_command(CLI::App& app) {
 
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
+    ProgressBar progress("eval " + std::filesystem::path(s.model).filename().string(), s.trials);
+    o.on_progress = [&](int64_t done, int64_t) { progress.update(done); };
     const EvaluationResult r = evaluate_task(o);
+    progress.finish();
+    print_warnings(r.warnings);
     print_metrics(r);
     if (!s.json.empty()) {
       nlohmann::json j = r;

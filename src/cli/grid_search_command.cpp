@@ -3,11 +3,13 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "spikernn/grid_search.hpp"
-#include "spikernn/output_files.hpp"
-#include "spikernn/plots.hpp"
-#include "spikernn/trial_runner.hpp"
-#include "spikernn/version.hpp"
+#include "progress.hpp"
+#include "spikernn/core/trial_runner.hpp"
+#include "spikernn/core/version.hpp"
+#include "spikernn/io/atomic_file.hpp"
+#include "spikernn/io/grid_search_file.hpp"
+#include "spikernn/io/model_file.hpp"
+#include "spikernn/plots/figures.hpp"
 
 namespace spikernn::cli {
 namespace fs = std::filesystem;
@@ -82,6 +84,7 @@ void add_grid_search_command(CLI::App& app) {
     o.batch_size = s.batch_size;
     o.config = s.config;
 
+    if (!s.plots.empty()) require_plots();
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
     nlohmann::json all = nlohmann::json::array();
@@ -90,10 +93,15 @@ void add_grid_search_command(CLI::App& app) {
     // the run after the searches before it.
     if (files.size() > 1)
       for (const std::string& file : files)
-        prepare_task_run(file, s.task, s.task_settings, s.config, 1.0);
+        prepare_task_run(load_rate_model(file), s.task, s.task_settings, s.config, 1.0);
     for (const std::string& file : files) {
       o.model_path = file;
+      ProgressBar progress("grid search " + fs::path(file).filename().string(),
+                           s.trials * static_cast<int64_t>(o.factors().size()));
+      o.on_progress = [&](int64_t done, int64_t) { progress.update(done); };
       const GridSearchResult r = lambda_grid_search(o);
+      progress.finish();
+      print_warnings(r.warnings);
       print_table(r);
       nlohmann::json entry = r;
       if (!s.plots.empty()) entry["plots"] = {plot_result(r, s.plots)};

@@ -4,8 +4,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/version.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{

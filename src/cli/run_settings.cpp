@@ -1,8 +1,9 @@
 #include "run_settings.hpp"
 
 #include "cli_support.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/json_fields.hpp"
+#include "core/json_fields.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/io/config_file.hpp"
 
 namespace spikernn::cli {
 namespace {
@@ -13,7 +14,7 @@ const std::vector<std::string> kRunKeys = {"description", "model",       "stimul
 }  // namespace
 
 SimulateSettings load_simulate_settings(const std::string& path) {
-  const nlohmann::json j = json_fields::parse_file(path);
+  const nlohmann::json j = read_json_file(path);
   SimulateSettings s;
   try {
     std::vector<std::string> known = kRunKeys;

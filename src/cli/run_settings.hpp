@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
-#include "spikernn/simulation_result.hpp"
-#include "spikernn/spiking_config.hpp"
-#include "spikernn/stims.hpp"
+#include "spikernn/core/simulation_result.hpp"
+#include "spikernn/core/spiking_config.hpp"
+#include "spikernn/core/stims.hpp"
 
 namespace spikernn::cli {
 

@@ -7,11 +7,14 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "run_settings.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/lif_network.hpp"
-#include "spikernn/mat_file.hpp"
-#include "spikernn/stimulus.hpp"
-#include "spikernn/version.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/lif_network.hpp"
+#include "spikernn/core/time_grid.hpp"
+#include "spikernn/core/version.hpp"
+#include "spikernn/io/mat_file.hpp"
+#include "spikernn/io/model_file.hpp"
+#include "spikernn/io/stimulus_file.hpp"
+#include "spikernn/io/system_memory.hpp"
 
 namespace spikernn::cli {
 namespace {
@@ -103,6 +106,12 @@ void run_simulate(SimulateSettings s) {
   run_record.out = true;
   const auto start = std::chrono::steady_clock::now();
   LIFNetwork network(config, model);
+  print_warnings(network->warnings());
+  if (config.torch_device().is_cpu()) {
+    const int64_t columns = (u.size(1) + config.downsample - 1) / config.downsample;
+    check_trace_memory(run_record, 1, (columns - 1) * kStepsPerColumn, model.N,
+                       torch::elementSize(config.torch_dtype()));
+  }
   SimulationResult result = network->simulate(u, s.stims, run_record);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

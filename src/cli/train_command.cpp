@@ -4,10 +4,11 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/output_files.hpp"
-#include "spikernn/rate_training.hpp"
-#include "spikernn/version.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/rate_training.hpp"
+#include "spikernn/core/version.hpp"
+#include "spikernn/io/atomic_file.hpp"
+#include "spikernn/io/model_file.hpp"
 
 namespace spikernn::cli {
 namespace fs = std::filesystem;

@@ -1,15 +1,15 @@
 // libFuzzer harness: any bytes given as a JSON config either configure a SpikingConfig and the
 // built-in tasks or are refused with a spikernn::Error. Anything else is a finding.
 #include "fuzz_input.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/json_fields.hpp"
-#include "spikernn/spiking_config.hpp"
-#include "spikernn/task.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/spiking_config.hpp"
+#include "spikernn/core/task.hpp"
+#include "spikernn/io/config_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nlohmann::json j;
   try {
-    j = spikernn::json_fields::parse_file(spikernn::fuzz::write_input(data, size, ".json"));
+    j = spikernn::read_json_file(spikernn::fuzz::write_input(data, size, ".json"));
   } catch (const spikernn::Error&) {
     return 0;
   }

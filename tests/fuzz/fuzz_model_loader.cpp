@@ -1,8 +1,8 @@
 // libFuzzer harness: any bytes given as a model file either load or are refused with a
 // spikernn::Error. Anything else (a crash, a sanitizer report, another exception) is a finding.
 #include "fuzz_input.hpp"
-#include "spikernn/error.hpp"
-#include "spikernn/rate_model.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/core/rate_model.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = spikernn::fuzz::write_input(data, size, ".mat");

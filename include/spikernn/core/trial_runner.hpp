@@ -1,0 +1,57 @@
+/// @file
+/// Runs many trials of one network in fixed-size batches spread over the CPU cores. Each batch has
+/// its own seed derived from the run's seed and the batch's index, so results depend on the seed
+/// and the batch size only, never on the number of threads. On a GPU all trials form one batch.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "spikernn/core/lif_network.hpp"
+#include "spikernn/core/task.hpp"
+
+namespace spikernn {
+
+struct TrialRunOptions {
+  uint64_t seed = 0;
+  int64_t batch_size = 25;                               ///< on the CPU; a GPU takes all at once
+  bool parallel = true;                                  ///< batches on all cores, one thread each
+  Record record = Record::parse("out,all_fr");           ///< per-trial traces to keep
+  std::function<void(int64_t trials_done)> on_progress;  ///< called from worker threads
+  const std::atomic<bool>* cancel = nullptr;             ///< stop between batches when set
+};
+
+/// Stacked results of `run_trials`, on the CPU, trial-major: outs n × nt, all_fr n × N, spk n × N ×
+/// nt.
+struct TrialRunResult {
+  torch::Tensor outs, all_fr, spk;
+  double dt = 0;
+};
+
+/// What a grid search or an evaluation starts from: the model, a task that fits it, and the
+/// network at λ (`scaling_factor`, else the model's opt_scaling_factor, else InvalidArgument).
+struct TaskSetup {
+  RateModel model;
+  std::unique_ptr<AbstractSpikingTask> task;
+  LIFNetwork network{nullptr};
+  double scaling_factor = 0;
+};
+TaskSetup prepare_task_run(RateModel model, const std::string& task,
+                           const nlohmann::json& task_settings, SpikingConfig config,
+                           std::optional<double> scaling_factor);
+
+/// The seed of batch `index` of a run seeded with `seed`: output `index` of splitmix64 seeded with
+/// `seed`, as 63 bits so that it survives int64 files and JSON.
+uint64_t batch_seed(uint64_t seed, int64_t index);
+
+/// Simulates every trial (all of equal length). Throws Interrupted when `cancel` is set.
+TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
+                          const TrialRunOptions& options);
+
+}  // namespace spikernn

@@ -1,0 +1,163 @@
+// The fused CPU backend: the per-unit update of lif_unit.hpp over plain arrays, one trial of the
+// batch after another. Built with -ffp-contract=off (CMakeLists.txt) so that it rounds exactly as
+// the torch ops of the reference.
+#include <vector>
+
+#include "fast_normal.hpp"
+#include "lif_backends.hpp"
+#include "lif_unit.hpp"
+#include "spikernn/core/time_grid.hpp"
+
+namespace spikernn {
+namespace {
+
+using torch::indexing::Slice;
+
+template <typename T>
+std::vector<T> per_unit(const torch::Tensor& t, int64_t N) {
+  const torch::Tensor c = t.to(torch::kCPU).contiguous();
+  if (c.numel() == 1) return std::vector<T>(static_cast<size_t>(N), c.item<T>());
+  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + N);
+}
+
+// Inlined into the entry points below, each built twice, for AVX2 and for the baseline, and
+// picked at load time: four doubles per instruction where the CPU has them.
+template <typename T>
+__attribute__((always_inline)) inline void run(SimulationRun& s) {
+  const LIFParams& p = *s.params;
+  const int64_t N = p.W.size(0), B = s.current.size(1), columns = s.current.size(0);
+  const auto options = p.W.options();
+  const lif::Constants<T> c = unit_constants<T>(p);
+  // Row j of Wt is column j of W: the input one spike of unit j sends to every unit.
+  const torch::Tensor Wt = p.W.t().contiguous();
+  const T* wt = Wt.data_ptr<T>();
+  const std::vector<T> decay_syn = per_unit<T>(p.decay_syn, N), rise = per_unit<T>(p.rise_decay, N);
+  const T* current = s.current.data_ptr<T>();
+  const torch::Tensor w_out_flat = s.w_out.reshape({-1}).contiguous();
+  const T* w_out = w_out_flat.data_ptr<T>();
+  T *rec = data_or_null<T>(s.REC), *spk = data_or_null<T>(s.spk), *rs = data_or_null<T>(s.rs),
+    *ipscs = data_or_null<T>(s.IPSCs), *out = data_or_null<T>(s.out),
+    *counts = data_or_null<T>(s.counts);
+
+  std::vector<FastNormal> fast;
+  torch::Tensor v_tensor;
+  if (s.generator != nullptr) {
+    v_tensor = lif_initial_state(p, B, *s.generator).v.contiguous();
+  } else {
+    v_tensor = torch::empty({B, N}, options);
+    T* v0 = v_tensor.data_ptr<T>();
+    for (int64_t b = 0; b < B; ++b) {
+      fast.emplace_back(s.fast_seed + kGoldenGamma * static_cast<uint64_t>(b));
+      for (int64_t n = 0; n < N; ++n)
+        v0[b * N + n] = c.vreset + static_cast<T>(fast.back().uniform()) * (c.vspike - c.vreset);
+    }
+  }
+  std::vector<T> v(v_tensor.data_ptr<T>(), v_tensor.data_ptr<T>() + B * N);
+  std::vector<T> tlast(B * N, 0), ipsc(B * N, 0), h(B * N, 0), r(B * N, 0), hr(B * N, 0);
+  std::vector<T> v1(N), sp(N), jd(N);
+  std::vector<int64_t> fired;
+  fired.reserve(N);
+  torch::Tensor noise_tensor = torch::empty({B, N}, options);
+  T* noise = noise_tensor.data_ptr<T>();
+  std::vector<char> stimulated(N, 0);
+  for (int64_t unit : s.stims->units) stimulated[unit] = 1;
+  const T kick = static_cast<T>(s.stims->kick());
+
+  for (int64_t i = 0; i < s.nt; ++i) {
+    const T now = lif::step_time<T>(p.dt, i);
+    const int64_t column = stimulus_column(i, columns);
+    // Draws in the reference's order: all the noise of the step, then the stimulation coins.
+    if (s.generator != nullptr) {
+      noise_tensor.normal_(0, 1, *s.generator);
+    } else {
+      for (int64_t b = 0; b < B; ++b)
+        for (int64_t n = 0; n < N; ++n) noise[b * N + n] = static_cast<T>(fast[b].normal());
+    }
+    const bool in_window = s.stims->active() && i >= s.stims->dur[0] && i < s.stims->dur[1];
+    torch::Tensor coins;
+    if (in_window && s.generator != nullptr)
+      coins = torch::rand({B}, *s.generator, torch::kFloat32);
+    for (int64_t b = 0; b < B; ++b) {
+      const bool kicked = in_window && (s.generator != nullptr ? coins[b].item<float>() < 0.5f
+                                                               : fast[b].uniform() < 0.5);
+      T* __restrict vb = &v[b * N];
+      T* __restrict tl = &tlast[b * N];
+      T* __restrict ip = &ipsc[b * N];
+      T* __restrict hb = &h[b * N];
+      T* __restrict rb = &r[b * N];
+      T* __restrict hrb = &hr[b * N];
+      T* __restrict v_new = v1.data();
+      const T* __restrict ext = current + (column * B + b) * N;
+      const T* __restrict xi = noise + b * N;
+      // Traces are unit-major (B × N × nt): element (b, n, i) is at base + n·nt.
+      const int64_t base = b * N * s.nt + i;
+      if (ipscs != nullptr)
+        for (int64_t n = 0; n < N; ++n) ipscs[base + n * s.nt] = ip[n];
+      for (int64_t n = 0; n < N; ++n)
+        v_new[n] = lif::integrate(c, vb[n], tl[n], ip[n], ext[n], xi[n], now);
+      if (kicked)
+        for (int64_t n = 0; n < N; ++n)
+          if (stimulated[n]) v_new[n] = v_new[n] + kick;
+      fired.clear();
+      for (int64_t n = 0; n < N; ++n) {
+        sp[n] = lif::fired(c, v_new[n]);
+        if (sp[n] != 0) fired.push_back(n);
+      }
+      // Σ of the fired columns. With torch's noise, summed as the reference sums them: one or two
+      // columns inline, more through the same torch op (rare at working λ). Otherwise in order.
+      std::fill(jd.begin(), jd.end(), T(0));
+      if (fired.size() <= 2 || s.generator == nullptr) {
+        for (int64_t j : fired)
+          for (int64_t n = 0; n < N; ++n) jd[n] += wt[j * N + n];
+      } else {
+        const torch::Tensor sum =
+            p.W.index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
+        std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
+      }
+      for (int64_t n = 0; n < N; ++n) {
+        lif::UnitState<T> u{vb[n], tl[n], ip[n], hb[n], rb[n], hrb[n]};
+        v_new[n] = lif::settle(c, u, v_new[n], sp[n], jd[n], decay_syn[n], rise[n], now);
+        vb[n] = u.v;
+        tl[n] = u.tlast;
+        ip[n] = u.ipsc;
+        hb[n] = u.h;
+        rb[n] = u.r;
+        hrb[n] = u.hr;
+      }
+      // Four partial sums, so that the adds need not wait for each other (the reference's BLAS
+      // product rounds differently anyway; outputs agree to about 1e-15).
+      T partial[4] = {0, 0, 0, 0};
+      for (int64_t n = 0; n + 3 < N; n += 4)
+        for (int k = 0; k < 4; ++k) partial[k] += rb[n + k] * w_out[n + k];
+      for (int64_t n = N - N % 4; n < N; ++n) partial[0] += rb[n] * w_out[n];
+      if (out != nullptr) out[b * s.nt + i] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+      if (rec != nullptr)
+        for (int64_t n = 0; n < N; ++n) rec[base + n * s.nt] = v_new[n];
+      if (spk != nullptr)
+        for (int64_t n = 0; n < N; ++n) spk[base + n * s.nt] = sp[n];
+      if (rs != nullptr)
+        for (int64_t n = 0; n < N; ++n) rs[base + n * s.nt] = rb[n];
+      if (counts != nullptr && i >= kRateWindowStart)
+        for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
+    }
+  }
+}
+
+// Clones of non-template functions: clang does not multiversion templates.
+__attribute__((target_clones("avx2", "default"))) void run_float(SimulationRun& s) {
+  run<float>(s);
+}
+__attribute__((target_clones("avx2", "default"))) void run_double(SimulationRun& s) {
+  run<double>(s);
+}
+
+}  // namespace
+
+void simulate_fused_cpu(SimulationRun& simulation) {
+  if (simulation.params->W.scalar_type() == torch::kFloat32)
+    run_float(simulation);
+  else
+    run_double(simulation);
+}
+
+}  // namespace spikernn

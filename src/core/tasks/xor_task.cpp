@@ -1,0 +1,67 @@
+#include "core/json_fields.hpp"
+#include "spikernn/core/tasks.hpp"
+#include "task_settings.hpp"
+
+namespace spikernn {
+
+XorTask::XorTask(XorSettings settings) : s_(settings) {
+  if (s_.delay < 0)
+    throw ConfigError("xor task settings: key 'delay': expected >= 0, found " +
+                      std::to_string(s_.delay));
+  check_columns("xor", s_.columns);
+  // Each part within the trial before they are added, so that the sum cannot overflow.
+  const bool parts_fit =
+      s_.stim_dur >= 1 && s_.stim_dur <= s_.columns && s_.delay >= 0 && s_.delay <= s_.columns;
+  check_window("xor", s_.columns, s_.stim_on, parts_fit ? 2 * s_.stim_dur + s_.delay : 0,
+               s_.score_from_step);
+  check_threshold("xor", "threshold", s_.threshold);
+}
+
+XorTask::XorTask(const nlohmann::json& j)
+    : XorTask([&] {
+        json_fields::reject_unknown_keys(
+            j, {"columns", "stim_on", "stim_dur", "delay", "score_from_step", "threshold"},
+            "xor task settings");
+        XorSettings s;
+        json_fields::read(j, "columns", s.columns);
+        json_fields::read(j, "stim_on", s.stim_on);
+        json_fields::read(j, "stim_dur", s.stim_dur);
+        json_fields::read(j, "delay", s.delay);
+        json_fields::read(j, "score_from_step", s.score_from_step);
+        json_fields::read(j, "threshold", s.threshold);
+        return s;
+      }()) {}
+
+nlohmann::json XorTask::settings() const {
+  return {{"columns", s_.columns},
+          {"stim_on", s_.stim_on},
+          {"stim_dur", s_.stim_dur},
+          {"delay", s_.delay},
+          {"score_from_step", s_.score_from_step},
+          {"threshold", s_.threshold}};
+}
+
+Trial XorTask::generate_stimulus(const std::string& condition, std::mt19937_64& rng) const {
+  std::string c = condition;
+  if (c.empty()) {
+    // The original grid search's draws: each input +1 when rand >= 0.5.
+    c += uniform01(rng) >= 0.5 ? '+' : '-';
+    c += uniform01(rng) >= 0.5 ? '+' : '-';
+  }
+  check_condition(*this, c);
+  const double first = c[0] == '+' ? 1.0 : -1.0, second = c[1] == '+' ? 1.0 : -1.0;
+  Trial trial{torch::zeros({2, s_.columns}, torch::kFloat64),
+              c,
+              first * second,
+              {{"first", first}, {"second", second}}};
+  const int64_t second_on = s_.stim_on + s_.stim_dur + s_.delay;
+  trial.u[0].slice(0, s_.stim_on, s_.stim_on + s_.stim_dur).fill_(first);
+  trial.u[1].slice(0, second_on, second_on + s_.stim_dur).fill_(second);
+  return trial;
+}
+
+bool XorTask::evaluate_trial(const torch::Tensor& out, const Trial& trial) const {
+  return signed_response_correct(out, s_.score_from_step, trial.label, s_.threshold);
+}
+
+}  // namespace spikernn
