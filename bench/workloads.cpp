@@ -79,8 +79,8 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   spikernn::SpikingConfig config;
-  config.noise = noise;
-  config.dtype = dtype;
+  config.noise = spikernn::enum_value(spikernn::noise_names(), noise, "noise");
+  config.dtype = spikernn::enum_value(spikernn::float_type_names(), dtype, "dtype");
   config.device = device;
   int64_t trials = 1;
   std::vector<double> accuracy;

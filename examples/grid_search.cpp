@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
   search.n_trials_per_factor = argc > 2 ? std::stoll(argv[2]) : 50;
   search.scaling_range = {20, 40};  // 20, 25, ..., 40
   search.task_type = "go-nogo";
-  search.config.noise = "fast";   // statistically equivalent to the port's noise, faster
+  search.config.noise =
+      spikernn::Noise::Fast;      // statistically equivalent to the port's noise, faster
   search.write_to_model = false;  // true stores opt_scaling_factor in the file
 
   const spikernn::GridSearchResult result = spikernn::lambda_grid_search(search);

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/spiking_config.hpp"
@@ -24,7 +26,7 @@ TEST(SpikingConfig, DefaultsAreThePorts) {
   EXPECT_DOUBLE_EQ(c.tr, 0.002);
   EXPECT_FALSE(c.use_initial_weights);
   EXPECT_EQ(c.device, "cpu");
-  EXPECT_EQ(c.dtype, "float64");
+  EXPECT_EQ(c.dtype, FloatType::Float64);
   EXPECT_FALSE(c.seed.has_value());
   EXPECT_FALSE(c.clamp_negative_weights);
 }
@@ -36,13 +38,52 @@ TEST(SpikingConfig, JsonRoundTrip) {
   c.downsample = 2;
   c.scaling_factor = 42.5;
   c.seed = 17;
-  c.dtype = "float32";
+  c.dtype = FloatType::Float32;
   c.clamp_negative_weights = true;
   const json j = c;
   const SpikingConfig back = j.get<SpikingConfig>();
   EXPECT_EQ(json(back), j);
   EXPECT_EQ(back.seed, std::optional<uint64_t>(17));
   EXPECT_EQ(json::parse(j.dump()).get<SpikingConfig>().N, 300);
+}
+
+TEST(SpikingConfig, TheTableDeclaresEveryKeyOnceAndEnumsByName) {
+  const nlohmann::json j = SpikingConfig{};
+  std::vector<std::string> written;
+  for (const auto& item : j.items()) written.push_back(item.key());
+  std::vector<std::string> keys = spiking_config_table().keys();
+  std::sort(keys.begin(), keys.end());
+  std::sort(written.begin(), written.end());
+  EXPECT_EQ(keys, written);
+  EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()).size(), keys.size());
+  EXPECT_EQ(j["engine"], "auto");
+  EXPECT_EQ(j["noise"], "torch");
+  EXPECT_EQ(j["dtype"], "float64");
+  const SpikingConfig c = nlohmann::json{{"engine", "reference"}, {"noise", "fast"}};
+  EXPECT_EQ(c.engine, Engine::Reference);
+  EXPECT_EQ(c.noise, Noise::Fast);
+  EXPECT_EQ(SPIKERNN_ERROR_MESSAGE(nlohmann::json({{"noise", "quiet"}}).get<SpikingConfig>(),
+                                   ConfigError),
+            R"(key 'noise': expected "torch" or "fast", found "quiet")");
+}
+
+TEST(TaskSettings, TablesRoundTripAndRefuseUnknownKeys) {
+  const nlohmann::json changed = {{"stim_on", 40}, {"go_threshold", 0.6}};
+  const GoNoGoTask task(changed);
+  nlohmann::json expected = go_nogo_settings_table().write(GoNoGoSettings{});
+  expected["stim_on"] = 40;
+  expected["go_threshold"] = 0.6;
+  EXPECT_EQ(task.settings(), expected);
+  EXPECT_EQ(GoNoGoTask(task.settings()).settings(), expected);
+  for (const auto& name : {"go-nogo", "xor", "mante"}) {
+    const std::string message =
+        SPIKERNN_ERROR_MESSAGE(make_task(name, nlohmann::json{{"stim_onn", 1}}), ConfigError);
+    EXPECT_NE(message.find("task settings: unknown key 'stim_onn'"), std::string::npos) << message;
+  }
+  EXPECT_EQ(make_task("xor", nlohmann::json::object())->settings(),
+            xor_settings_table().write(XorSettings{}));
+  EXPECT_EQ(make_task("mante", nlohmann::json::object())->settings(),
+            mante_settings_table().write(ManteSettings{}));
 }
 
 TEST(SpikingConfig, AbsentKeysKeepDefaultsAndNullSeedIsUnset) {

@@ -21,9 +21,9 @@ torch::Tensor go_trials() {
 SpikingConfig fast_config(const std::string& device, const std::string& dtype) {
   SpikingConfig c;
   c.seed = 4;
-  c.noise = "fast";
+  c.noise = Noise::Fast;
   c.device = device;
-  c.dtype = dtype;
+  c.dtype = enum_value(float_type_names(), dtype, "dtype");
   return c;
 }
 
@@ -101,7 +101,7 @@ TEST_F(CudaTest, GridSearchOnCudaFindsAGoodFactor) {
   o.seed = 1;
   o.write_to_model = false;
   o.config.device = "cuda";
-  o.config.noise = "fast";
+  o.config.noise = Noise::Fast;
   const GridSearchResult r = lambda_grid_search(o);
   EXPECT_GE(r.accuracy[0], 0.9);
   EXPECT_GT(r.accuracy[0], r.accuracy[2]);

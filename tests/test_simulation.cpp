@@ -139,7 +139,7 @@ TEST_F(SimulationTest, BatchesCarryALeadingDimension) {
 
 TEST_F(SimulationTest, Float32RunsWithSimilarRates) {
   SpikingConfig c = seeded(6);
-  c.dtype = "float32";
+  c.dtype = FloatType::Float32;
   const SimulationResult r32 = LIFNetwork(c, model())->simulate(short_go());
   const SimulationResult r64 = LIFNetwork(seeded(6), model())->simulate(short_go());
   EXPECT_EQ(r32.spk.scalar_type(), torch::kFloat32);
@@ -175,7 +175,7 @@ TEST_F(SimulationTest, ToDtypeMovesEveryStepConstant) {
   const LIFParams p = net->lif_params();
   for (const torch::Tensor& t : {p.W, p.decay_syn, p.decay_rise, p.rise_decay})
     EXPECT_EQ(t.scalar_type(), torch::kFloat32);
-  EXPECT_EQ(net->config().dtype, "float32");
+  EXPECT_EQ(net->config().dtype, FloatType::Float32);
   EXPECT_EQ(net->simulate(short_go()).spk.scalar_type(), torch::kFloat32);
   EXPECT_THROW(net->to(torch::kHalf), ConfigError);
 }
@@ -268,8 +268,8 @@ class EngineTest : public SimulationTest {};
 SpikingConfig with_engine(uint64_t seed, const std::string& engine, const std::string& noise) {
   SpikingConfig c;
   c.seed = seed;
-  c.engine = engine;
-  c.noise = noise;
+  c.engine = enum_value(engine_names(), engine, "engine");
+  c.noise = enum_value(noise_names(), noise, "noise");
   return c;
 }
 
@@ -277,8 +277,8 @@ TEST_F(EngineTest, FusedKernelEqualsTheTorchOpReference) {
   const Stims stims = Stims::excite(500, 3000, {1, 5, 9, 120});
   for (const std::string dtype : {"float64", "float32"}) {
     SpikingConfig fused = with_engine(21, "fused", "torch"), reference = fused;
-    reference.engine = "reference";
-    fused.dtype = reference.dtype = dtype;
+    reference.engine = Engine::Reference;
+    fused.dtype = reference.dtype = enum_value(float_type_names(), dtype, "dtype");
     const SimulationResult a = LIFNetwork(fused, model())->simulate(short_go(), stims);
     const SimulationResult b = LIFNetwork(reference, model())->simulate(short_go(), stims);
     EXPECT_TRUE(torch::equal(a.spk, b.spk)) << dtype;

@@ -7,9 +7,9 @@
 #include <mutex>
 #include <set>
 
-#include "core/json_fields.hpp"
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/grid_search.hpp"
+#include "spikernn/core/json_fields.hpp"
 #include "spikernn/io/atomic_file.hpp"
 #include "spikernn/io/config_file.hpp"
 
@@ -104,11 +104,14 @@ void CommandConfig::read_scaling_factors(const std::string& key, std::vector<dou
 }
 
 void CommandConfig::read_engine(SpikingConfig& config) const {
-  read("device", config.device);
-  read("dtype", config.dtype);
-  read("engine", config.engine);
-  read("noise", config.noise);
-  read("clamp_negative_weights", config.clamp_negative_weights);
+  nlohmann::json engine = nlohmann::json::object();
+  for (const std::string& key : EngineFlags::keys())
+    if (json_.contains(key)) engine[key] = json_[key];
+  try {
+    spiking_config_table().read(engine, config);
+  } catch (const Error& e) {
+    throw ConfigError("'" + path_ + "': " + e.what());
+  }
 }
 
 const std::vector<std::string>& EngineFlags::keys() {
@@ -117,29 +120,11 @@ const std::vector<std::string>& EngineFlags::keys() {
   return k;
 }
 
-void EngineFlags::add_to(CLI::App& command) {
-  device_option_ = command.add_option("--device", device_, "cpu, cuda or cuda:I");
-  dtype_option_ = command.add_option("--dtype", dtype_, "float64 (port parity) or float32");
-  engine_option_ = command.add_option(
-      "--engine", engine_,
-      "auto (the fused kernel, except torch ops for noise 'torch' on a GPU), reference (torch "
-      "ops) or fused");
-  noise_option_ = command.add_option(
-      "--noise", noise_,
-      "torch (the port's random streams, seed for seed) or fast (own streams, fused engine; "
-      "what runs the CUDA kernel)");
-  clamp_option_ = command.add_flag("--clamp-negative-weights", clamp_,
-                                   "Map ReLU(w), the weights the rate network used, instead of "
-                                   "the raw w (which the port maps)");
-}
+EngineFlags::EngineFlags() : flags_(spiking_config_table(), keys()) {}
 
-void EngineFlags::apply(SpikingConfig& config) const {
-  if (device_option_->count()) config.device = device_;
-  if (dtype_option_->count()) config.dtype = dtype_;
-  if (engine_option_->count()) config.engine = engine_;
-  if (noise_option_->count()) config.noise = noise_;
-  if (clamp_option_->count()) config.clamp_negative_weights = true;
-}
+void EngineFlags::add_to(CLI::App& command) { flags_.add_to(command); }
+
+void EngineFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
 
 void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
                           const std::string& trials_help, const std::string& plots_help) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "settings_flags.hpp"
 #include "spikernn/core/spiking_config.hpp"
 
 namespace spikernn::cli {
@@ -51,15 +52,13 @@ inline CommandConfig load_command_config(const std::string& path, std::vector<st
 // --clamp-negative-weights (config keys device, dtype, engine, noise, clamp_negative_weights).
 class EngineFlags {
  public:
+  EngineFlags();
   static const std::vector<std::string>& keys();
   void add_to(CLI::App& command);
   void apply(SpikingConfig& config) const;  // the flags that were given override `config`
 
  private:
-  std::string device_, dtype_, engine_, noise_;
-  bool clamp_ = false;
-  CLI::Option *device_option_ = nullptr, *dtype_option_ = nullptr, *engine_option_ = nullptr,
-              *noise_option_ = nullptr, *clamp_option_ = nullptr;
+  SettingsFlags<SpikingConfig> flags_;
 };
 
 // What grid-search and eval share: the model, the task and its trials, where results go, and the

@@ -1,8 +1,8 @@
 #include "run_settings.hpp"
 
 #include "cli_support.hpp"
-#include "core/json_fields.hpp"
 #include "spikernn/core/error.hpp"
+#include "spikernn/core/json_fields.hpp"
 #include "spikernn/io/config_file.hpp"
 
 namespace spikernn::cli {
@@ -18,7 +18,7 @@ SimulateSettings load_simulate_settings(const std::string& path) {
   SimulateSettings s;
   try {
     std::vector<std::string> known = kRunKeys;
-    for (const auto& key : spiking_config_keys())
+    for (const auto& key : spiking_config_table().keys())
       if (key != "N") known.push_back(key);
     json_fields::reject_unknown_keys(j, known, "simulate config");
 
@@ -43,7 +43,7 @@ SimulateSettings load_simulate_settings(const std::string& path) {
     }
 
     nlohmann::json spiking = nlohmann::json::object();
-    for (const auto& key : spiking_config_keys())
+    for (const auto& key : spiking_config_table().keys())
       if (j.contains(key) && key != "scaling_factor") spiking[key] = j[key];
     from_json(spiking, s.spiking);
   } catch (const Error& e) {

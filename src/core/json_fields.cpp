@@ -1,4 +1,4 @@
-#include "json_fields.hpp"
+#include "spikernn/core/json_fields.hpp"
 
 #include <algorithm>
 #include <cmath>

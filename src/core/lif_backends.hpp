@@ -1,11 +1,10 @@
-// The two backends that run the LIF step of lif_step.hpp over a whole trial for a batch:
+// The backends that run the LIF step of spikernn/core/lif_step.hpp over a whole trial for a batch:
 // - the reference: one torch op per term (`lif_step`), on any device;
-// - the fused CPU kernel: the same equations unit by unit in plain loops (lif_unit.hpp). With
-// torch's generator
-//   as the noise source it performs the same floating-point operations in the same order, so its
-//   results are identical to the reference (and to the PyTorch port); with the fast source every
-//   trial draws from its own xoshiro256++/ziggurat stream;
-// - the fused CUDA kernel (lif_fused_cuda.hpp): the same equations, a block per trial, with
+// - the fused CPU kernel: the per-unit update of lif_unit.hpp in plain loops. With torch's
+//   generator as the noise source it performs the same floating-point operations in the same
+//   order, so its results are identical to the reference (and to the PyTorch port); with the fast
+//   source every trial draws from its own xoshiro256++/ziggurat stream;
+// - the fused CUDA kernel (lif_fused_cuda.hpp): the same per-unit update, a block per trial, with
 //   per-thread Philox noise. Built only against a LibTorch with CUDA.
 #pragma once
 

@@ -6,7 +6,6 @@
 #include "lif_backends.hpp"
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/time_grid.hpp"
-#include "splitmix64.hpp"
 
 namespace spikernn {
 
@@ -41,26 +40,26 @@ enum class Backend { Reference, FusedCpu, FusedCuda };
 // CPU: the fused kernel unless the reference is asked for. CUDA: the reference (torch's noise,
 // as the port draws it on the GPU), or the fused kernel with the fast noise.
 Backend choose_backend(const SpikingConfig& c, const torch::Device& device) {
-  const std::string found =
-      "found device " + device.str() + ", engine " + c.engine + ", noise " + c.noise;
+  const std::string found = "found device " + device.str() + ", engine " + to_string(c.engine) +
+                            ", noise " + to_string(c.noise);
   if (device.is_cpu()) {
-    if (c.engine == "reference") {
-      if (c.noise == "fast")
+    if (c.engine == Engine::Reference) {
+      if (c.noise == Noise::Fast)
         throw InvalidArgument("noise 'fast': needs a fused engine (engine auto or fused), " +
                               found);
       return Backend::Reference;
     }
     return Backend::FusedCpu;
   }
-  if (c.noise == "torch") {
-    if (c.engine == "fused")
+  if (c.noise == Noise::Torch) {
+    if (c.engine == Engine::Fused)
       throw InvalidArgument(
           "engine 'fused': on CUDA it draws its own noise, so it needs noise "
           "'fast', " +
           found);
     return Backend::Reference;
   }
-  if (c.engine == "reference")
+  if (c.engine == Engine::Reference)
     throw InvalidArgument("noise 'fast': needs a fused engine (engine auto or fused), " + found);
   if (!SPIKERNN_WITH_CUDA)
     throw InvalidArgument("engine 'fused': this spikernn was built without CUDA kernels, " + found);
@@ -154,10 +153,11 @@ void LIFNetworkImpl::to(torch::Device device, bool non_blocking) {
 SpikingConfig LIFNetworkImpl::moved_config(torch::Device device, torch::Dtype dtype) const {
   SpikingConfig moved = config_;
   moved.device = device.str();
-  moved.dtype = dtype == torch::kFloat32   ? "float32"
-                : dtype == torch::kFloat64 ? "float64"
-                                           : c10::toString(dtype);
-  validate_spiking_config(moved);  // refuses what the kernels do not take (e.g. half)
+  if (dtype != torch::kFloat32 && dtype != torch::kFloat64)
+    throw ConfigError(std::string("key 'dtype': expected \"float64\" or \"float32\", found ") +
+                      c10::toString(dtype));
+  moved.dtype = dtype == torch::kFloat32 ? FloatType::Float32 : FloatType::Float64;
+  validate_spiking_config(moved);
   check_device_available(moved);
   return moved;
 }
@@ -252,7 +252,7 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   const Backend backend = choose_backend(config_, options.device());
   // Without a seed, torch's global generator: `torch::manual_seed(s)` then behaves as in the port.
   at::Generator generator = seeded_generator(options.device(), result.seed);
-  if (config_.noise == "fast") {
+  if (config_.noise == Noise::Fast) {
     run.fast_seed =
         result.seed ? *result.seed
                     : static_cast<uint64_t>(

@@ -3,21 +3,61 @@
 #include <cmath>
 #include <sstream>
 
-#include "json_fields.hpp"
 #include "spikernn/core/error.hpp"
 
 namespace spikernn {
 
-namespace {
+const EnumNames<Engine>& engine_names() {
+  static const EnumNames<Engine> names{
+      {"auto", Engine::Auto}, {"reference", Engine::Reference}, {"fused", Engine::Fused}};
+  return names;
+}
 
-const std::vector<std::string> kKeys = {"N",          "dt",
-                                        "downsample", "scaling_factor",
-                                        "tref",       "tm",
-                                        "vreset",     "vpeak",
-                                        "tr",         "use_initial_weights",
-                                        "device",     "seed",
-                                        "dtype",      "clamp_negative_weights",
-                                        "engine",     "noise"};
+const EnumNames<Noise>& noise_names() {
+  static const EnumNames<Noise> names{{"torch", Noise::Torch}, {"fast", Noise::Fast}};
+  return names;
+}
+
+const EnumNames<FloatType>& float_type_names() {
+  static const EnumNames<FloatType> names{{"float64", FloatType::Float64},
+                                          {"float32", FloatType::Float32}};
+  return names;
+}
+
+const SettingsTable<SpikingConfig>& spiking_config_table() {
+  using C = SpikingConfig;
+  static const SettingsTable<C> table = [] {
+    SettingsTable<C> t("spiking config");
+    t.add("N", &C::N, "Number of units (taken from the model when one is loaded)")
+        .add("dt", &C::dt, "Integration step before downsampling (s)")
+        .add("downsample", &C::downsample, "Keep every k-th stimulus column; the step becomes k·dt")
+        .add("scaling_factor", &C::scaling_factor,
+             "λ: recurrent and readout weights are divided by it")
+        .add("tref", &C::tref, "Refractory period (s)")
+        .add("tm", &C::tm, "Membrane time constant (s)")
+        .add("vreset", &C::vreset, "Reset voltage (mV)")
+        .add("vpeak", &C::vpeak, "Spike threshold (mV); also the bias current")
+        .add("tr", &C::tr, "Synaptic rise time (s)")
+        .add("use_initial_weights", &C::use_initial_weights,
+             "Map the initial weights w0 instead of the trained w")
+        .add("device", &C::device, "cpu, cuda or cuda:I")
+        .add("seed", &C::seed, "Random seed; null uses torch's global generator")
+        .add("dtype", &C::dtype, float_type_names(), "float64 (port parity) or float32")
+        .add("clamp_negative_weights", &C::clamp_negative_weights,
+             "Map ReLU(w), the weights the rate network used, instead of the raw w (which the "
+             "port maps)")
+        .add("engine", &C::engine, engine_names(),
+             "auto (the fused kernel, except torch ops for noise 'torch' on a GPU), reference "
+             "(torch ops) or fused")
+        .add("noise", &C::noise, noise_names(),
+             "torch (the port's random streams, seed for seed) or fast (own streams, fused "
+             "engine; what runs the CUDA kernel)");
+    return t;
+  }();
+  return table;
+}
+
+namespace {
 
 void require(bool ok, const std::string& key, const std::string& rule, const std::string& found) {
   if (!ok) throw ConfigError("key '" + key + "': expected " + rule + ", found " + found);
@@ -41,9 +81,7 @@ torch::Device SpikingConfig::torch_device() const {
 }
 
 torch::Dtype SpikingConfig::torch_dtype() const {
-  if (dtype == "float64") return torch::kFloat64;
-  if (dtype == "float32") return torch::kFloat32;
-  throw ConfigError("key 'dtype': expected \"float64\" or \"float32\", found \"" + dtype + "\"");
+  return dtype == FloatType::Float32 ? torch::kFloat32 : torch::kFloat64;
 }
 
 SpikingConfig create_default_spiking_config() {
@@ -64,57 +102,16 @@ void validate_spiking_config(const SpikingConfig& c) {
   require(c.tr > 0 && std::isfinite(c.tr), "tr", "a positive synaptic rise time", num(c.tr));
   require(std::isfinite(c.vreset) && std::isfinite(c.vpeak) && c.vpeak > c.vreset, "vpeak",
           "a threshold above vreset (" + num(c.vreset) + ")", num(c.vpeak));
-  c.torch_dtype();
-  require(c.engine == "auto" || c.engine == "reference" || c.engine == "fused", "engine",
-          "\"auto\", \"reference\" or \"fused\"", "\"" + c.engine + "\"");
-  require(c.noise == "torch" || c.noise == "fast", "noise", "\"torch\" or \"fast\"",
-          "\"" + c.noise + "\"");
   const torch::Device device = c.torch_device();
   require(device.is_cpu() || device.is_cuda(), "device", "\"cpu\", \"cuda\" or \"cuda:I\"",
           "\"" + c.device + "\"");
 }
 
 void from_json(const nlohmann::json& j, SpikingConfig& c) {
-  json_fields::reject_unknown_keys(j, kKeys, "spiking config");
-  using json_fields::read;
-  read(j, "N", c.N);
-  read(j, "dt", c.dt);
-  read(j, "downsample", c.downsample);
-  read(j, "scaling_factor", c.scaling_factor);
-  read(j, "tref", c.tref);
-  read(j, "tm", c.tm);
-  read(j, "vreset", c.vreset);
-  read(j, "vpeak", c.vpeak);
-  read(j, "tr", c.tr);
-  read(j, "use_initial_weights", c.use_initial_weights);
-  read(j, "device", c.device);
-  read(j, "seed", c.seed);
-  read(j, "dtype", c.dtype);
-  read(j, "clamp_negative_weights", c.clamp_negative_weights);
-  read(j, "engine", c.engine);
-  read(j, "noise", c.noise);
+  spiking_config_table().read(j, c);
   validate_spiking_config(c);
 }
 
-void to_json(nlohmann::json& j, const SpikingConfig& c) {
-  j = nlohmann::json{{"N", c.N},
-                     {"dt", c.dt},
-                     {"downsample", c.downsample},
-                     {"scaling_factor", c.scaling_factor},
-                     {"tref", c.tref},
-                     {"tm", c.tm},
-                     {"vreset", c.vreset},
-                     {"vpeak", c.vpeak},
-                     {"tr", c.tr},
-                     {"use_initial_weights", c.use_initial_weights},
-                     {"device", c.device},
-                     {"seed", c.seed ? nlohmann::json(*c.seed) : nlohmann::json(nullptr)},
-                     {"dtype", c.dtype},
-                     {"clamp_negative_weights", c.clamp_negative_weights},
-                     {"engine", c.engine},
-                     {"noise", c.noise}};
-}
-
-const std::vector<std::string>& spiking_config_keys() { return kKeys; }
+void to_json(nlohmann::json& j, const SpikingConfig& c) { j = spiking_config_table().write(c); }
 
 }  // namespace spikernn

@@ -26,8 +26,8 @@ void check(bool ok, const std::string& what) {
 SpikingConfig fast(const std::string& device, const std::string& dtype) {
   SpikingConfig c;
   c.device = device;
-  c.dtype = dtype;
-  c.noise = "fast";
+  c.dtype = enum_value(float_type_names(), dtype, "dtype");
+  c.noise = Noise::Fast;
   c.seed = 3;
   c.scaling_factor = 50;
   return c;

@@ -1,7 +1,7 @@
 /// @file
 /// Settings of the LIF network, with the PyTorch port's `SpikingConfig` fields and defaults, plus
-/// the options spikernn adds (seed, dtype, recording, weight clamping). JSON in and out through
-/// nlohmann/json's to_json / from_json hooks.
+/// the options spikernn adds (seed, dtype, engine, noise, weight clamping). JSON in and out through
+/// nlohmann/json's to_json / from_json hooks, both derived from spiking_config_table().
 #pragma once
 
 #include <torch/torch.h>
@@ -12,35 +12,54 @@
 #include <string>
 #include <vector>
 
+#include "spikernn/core/settings_table.hpp"
+
 namespace spikernn {
 
+/// How the LIF equations run: "reference", one torch op per term on any device; "fused", the
+/// fused kernel (CPU with either noise, CUDA with noise "fast" only); "auto", fused except the
+/// reference for noise "torch" on CUDA. On the CPU both give the same numbers with noise "torch".
+enum class Engine { Auto, Reference, Fused };
+/// "torch": torch's generator, the port's streams (parity); "fast": per-trial streams
+/// (xoshiro256++ and ziggurat on the CPU, Philox on CUDA; fused engines only), statistically
+/// equivalent and several times faster.
+enum class Noise { Torch, Fast };
+/// "float64" (parity with the port) or "float32".
+enum class FloatType { Float64, Float32 };
+
+const EnumNames<Engine>& engine_names();
+const EnumNames<Noise>& noise_names();
+const EnumNames<FloatType>& float_type_names();
+inline std::string to_string(Engine e) { return enum_name(engine_names(), e); }
+inline std::string to_string(Noise n) { return enum_name(noise_names(), n); }
+inline std::string to_string(FloatType f) { return enum_name(float_type_names(), f); }
+
+/// The port's `SpikingConfig` fields and defaults, plus the options spikernn adds. Each field is
+/// declared once more, with its key and help, in spiking_config_table().
 struct SpikingConfig {
-  int64_t N = 200;                   ///< number of units (taken from the model when one is loaded)
-  double dt = 0.00005;               ///< integration step before downsampling (s)
-  int64_t downsample = 1;            ///< keep every k-th stimulus column; the step becomes k·dt
-  double scaling_factor = 50.0;      ///< λ: recurrent and readout weights are divided by it
-  double tref = 0.002;               ///< refractory period (s)
-  double tm = 0.010;                 ///< membrane time constant (s)
-  double vreset = -65.0;             ///< reset voltage (mV)
-  double vpeak = -40.0;              ///< spike threshold (mV); also the bias current
-  double tr = 0.002;                 ///< synaptic rise time (s)
-  bool use_initial_weights = false;  ///< map w0 instead of the trained w
-  std::string device = "cpu";        ///< "cpu", "cuda" or "cuda:I"
-  std::optional<uint64_t> seed;      ///< random seed; unset uses torch's global generator
-  std::string dtype = "float64";     ///< "float64" (parity with the port) or "float32"
-  bool clamp_negative_weights = false;  ///< map ReLU(w), the weights the rate network used
-  /// "reference": one torch op per term, any device. "fused": the fused kernel, on the CPU with
-  /// either noise, on CUDA with noise "fast" only. "auto": fused, except the reference for noise
-  /// "torch" on CUDA. On the CPU both engines give the same numbers with noise "torch".
-  std::string engine = "auto";
-  /// "torch": torch's generator, the port's streams (parity); "fast": per-trial streams
-  /// (xoshiro256++ and ziggurat on the CPU, Philox on CUDA; fused engines only), statistically
-  /// equivalent and several times faster.
-  std::string noise = "torch";
+  int64_t N = 200;
+  double dt = 0.00005;
+  int64_t downsample = 1;
+  double scaling_factor = 50.0;
+  double tref = 0.002;
+  double tm = 0.010;
+  double vreset = -65.0;
+  double vpeak = -40.0;
+  double tr = 0.002;
+  bool use_initial_weights = false;
+  std::string device = "cpu";
+  std::optional<uint64_t> seed;
+  FloatType dtype = FloatType::Float64;
+  bool clamp_negative_weights = false;
+  Engine engine = Engine::Auto;
+  Noise noise = Noise::Torch;
 
   torch::Device torch_device() const;
   torch::Dtype torch_dtype() const;
 };
+
+/// The keys, help and JSON form of every SpikingConfig field (the reference of docs/cli.md).
+const SettingsTable<SpikingConfig>& spiking_config_table();
 
 /// The port's defaults, validated.
 SpikingConfig create_default_spiking_config();
@@ -53,8 +72,5 @@ void validate_spiking_config(const SpikingConfig& config);
 /// are validated. Keys that are absent keep their defaults.
 void from_json(const nlohmann::json& j, SpikingConfig& config);
 void to_json(nlohmann::json& j, const SpikingConfig& config);
-
-/// The JSON keys a SpikingConfig reads, so that larger configs can pass them through.
-const std::vector<std::string>& spiking_config_keys();
 
 }  // namespace spikernn

@@ -3,6 +3,7 @@
 /// (stimulus columns as 0-based [start, stop) slices) and the scoring of the original grid search.
 #pragma once
 
+#include "spikernn/core/settings_table.hpp"
 #include "spikernn/core/task.hpp"
 
 namespace spikernn {
@@ -16,6 +17,8 @@ struct GoNoGoSettings {
   int64_t score_from_step = 10000;
   double go_threshold = 0.7, nogo_threshold = 0.3;
 };
+/// The keys and help of every GoNoGoSettings field (the task_settings of a config).
+const SettingsTable<GoNoGoSettings>& go_nogo_settings_table();
 
 class GoNoGoTask : public AbstractSpikingTask {
  public:
@@ -47,6 +50,8 @@ struct XorSettings {
   int64_t score_from_step = 20000;
   double threshold = 0.7;
 };
+/// The keys and help of every XorSettings field (the task_settings of a config).
+const SettingsTable<XorSettings>& xor_settings_table();
 
 class XorTask : public AbstractSpikingTask {
  public:
@@ -81,6 +86,8 @@ struct ManteSettings {
   int64_t score_from_step = 26000;
   double threshold = 0.7;
 };
+/// The keys and help of every ManteSettings field (the task_settings of a config).
+const SettingsTable<ManteSettings>& mante_settings_table();
 
 class ManteTask : public AbstractSpikingTask {
  public:

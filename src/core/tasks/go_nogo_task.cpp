@@ -1,9 +1,26 @@
-#include "core/json_fields.hpp"
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/tasks.hpp"
 #include "task_settings.hpp"
 
 namespace spikernn {
+
+const SettingsTable<GoNoGoSettings>& go_nogo_settings_table() {
+  using S = GoNoGoSettings;
+  static const SettingsTable<S> table = [] {
+    SettingsTable<S> t("go-nogo task settings");
+    t.add("columns", &S::columns, "Stimulus columns of a trial (100 LIF steps each)")
+        .add("stim_on", &S::stim_on, "First column of the Go stimulus")
+        .add("stim_dur", &S::stim_dur, "Columns the Go stimulus lasts")
+        .add("amplitude", &S::amplitude, "Value of u during the Go stimulus")
+        .add("score_from_step", &S::score_from_step, "First LIF step of the scored window")
+        .add("go_threshold", &S::go_threshold,
+             "A Go trial is correct when the output rises above this")
+        .add("nogo_threshold", &S::nogo_threshold,
+             "A NoGo trial is correct when the output stays below this");
+    return t;
+  }();
+  return table;
+}
 
 GoNoGoTask::GoNoGoTask(GoNoGoSettings settings) : s_(settings) {
   check_window("go-nogo", s_.columns, s_.stim_on, s_.stim_dur, s_.score_from_step);
@@ -12,31 +29,9 @@ GoNoGoTask::GoNoGoTask(GoNoGoSettings settings) : s_(settings) {
 }
 
 GoNoGoTask::GoNoGoTask(const nlohmann::json& j)
-    : GoNoGoTask([&] {
-        json_fields::reject_unknown_keys(j,
-                                         {"columns", "stim_on", "stim_dur", "amplitude",
-                                          "score_from_step", "go_threshold", "nogo_threshold"},
-                                         "go-nogo task settings");
-        GoNoGoSettings s;
-        json_fields::read(j, "columns", s.columns);
-        json_fields::read(j, "stim_on", s.stim_on);
-        json_fields::read(j, "stim_dur", s.stim_dur);
-        json_fields::read(j, "amplitude", s.amplitude);
-        json_fields::read(j, "score_from_step", s.score_from_step);
-        json_fields::read(j, "go_threshold", s.go_threshold);
-        json_fields::read(j, "nogo_threshold", s.nogo_threshold);
-        return s;
-      }()) {}
+    : GoNoGoTask(read_settings(go_nogo_settings_table(), j)) {}
 
-nlohmann::json GoNoGoTask::settings() const {
-  return {{"columns", s_.columns},
-          {"stim_on", s_.stim_on},
-          {"stim_dur", s_.stim_dur},
-          {"amplitude", s_.amplitude},
-          {"score_from_step", s_.score_from_step},
-          {"go_threshold", s_.go_threshold},
-          {"nogo_threshold", s_.nogo_threshold}};
-}
+nlohmann::json GoNoGoTask::settings() const { return go_nogo_settings_table().write(s_); }
 
 Trial GoNoGoTask::generate_stimulus(const std::string& condition, std::mt19937_64& rng) const {
   // The original grid search's draw: Go when rand >= 0.5.

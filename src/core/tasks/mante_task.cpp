@@ -1,8 +1,22 @@
-#include "core/json_fields.hpp"
 #include "spikernn/core/tasks.hpp"
 #include "task_settings.hpp"
 
 namespace spikernn {
+
+const SettingsTable<ManteSettings>& mante_settings_table() {
+  using S = ManteSettings;
+  static const SettingsTable<S> table = [] {
+    SettingsTable<S> t("mante task settings");
+    t.add("columns", &S::columns, "Stimulus columns of a trial (100 LIF steps each)")
+        .add("stim_on", &S::stim_on, "First column of the stimulus")
+        .add("stim_dur", &S::stim_dur, "Columns the stimulus lasts")
+        .add("input_range", &S::input_range, "Evidence is uniform in ±input_range")
+        .add("score_from_step", &S::score_from_step, "First LIF step of the scored window")
+        .add("threshold", &S::threshold, "Decision threshold of the output (±)");
+    return t;
+  }();
+  return table;
+}
 
 ManteTask::ManteTask(ManteSettings settings) : s_(settings) {
   check_window("mante", s_.columns, s_.stim_on, s_.stim_dur, s_.score_from_step);
@@ -11,28 +25,9 @@ ManteTask::ManteTask(ManteSettings settings) : s_(settings) {
 }
 
 ManteTask::ManteTask(const nlohmann::json& j)
-    : ManteTask([&] {
-        json_fields::reject_unknown_keys(
-            j, {"columns", "stim_on", "stim_dur", "input_range", "score_from_step", "threshold"},
-            "mante task settings");
-        ManteSettings s;
-        json_fields::read(j, "columns", s.columns);
-        json_fields::read(j, "stim_on", s.stim_on);
-        json_fields::read(j, "stim_dur", s.stim_dur);
-        json_fields::read(j, "input_range", s.input_range);
-        json_fields::read(j, "score_from_step", s.score_from_step);
-        json_fields::read(j, "threshold", s.threshold);
-        return s;
-      }()) {}
+    : ManteTask(read_settings(mante_settings_table(), j)) {}
 
-nlohmann::json ManteTask::settings() const {
-  return {{"columns", s_.columns},
-          {"stim_on", s_.stim_on},
-          {"stim_dur", s_.stim_dur},
-          {"input_range", s_.input_range},
-          {"score_from_step", s_.score_from_step},
-          {"threshold", s_.threshold}};
-}
+nlohmann::json ManteTask::settings() const { return mante_settings_table().write(s_); }
 
 Trial ManteTask::generate_stimulus(const std::string& condition, std::mt19937_64& rng) const {
   // The rate package's order of draws: color, motion, then the context.

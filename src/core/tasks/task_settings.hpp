@@ -5,10 +5,19 @@
 #include <string>
 
 #include "spikernn/core/error.hpp"
+#include "spikernn/core/settings_table.hpp"
 #include "spikernn/core/task.hpp"
 #include "spikernn/core/time_grid.hpp"
 
 namespace spikernn {
+
+// Settings read from a task_settings object through their table (unknown keys refused).
+template <typename S>
+S read_settings(const SettingsTable<S>& table, const nlohmann::json& j) {
+  S settings;
+  table.read(j, settings);
+  return settings;
+}
 
 // The most columns a task may have (10^9 LIF steps): keeps every sum of settings in range.
 constexpr int64_t kMaxTaskColumns = 10'000'000;

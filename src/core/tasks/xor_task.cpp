@@ -1,8 +1,22 @@
-#include "core/json_fields.hpp"
 #include "spikernn/core/tasks.hpp"
 #include "task_settings.hpp"
 
 namespace spikernn {
+
+const SettingsTable<XorSettings>& xor_settings_table() {
+  using S = XorSettings;
+  static const SettingsTable<S> table = [] {
+    SettingsTable<S> t("xor task settings");
+    t.add("columns", &S::columns, "Stimulus columns of a trial (100 LIF steps each)")
+        .add("stim_on", &S::stim_on, "First column of the first pulse")
+        .add("stim_dur", &S::stim_dur, "Columns each pulse lasts")
+        .add("delay", &S::delay, "Columns between the two pulses")
+        .add("score_from_step", &S::score_from_step, "First LIF step of the scored window")
+        .add("threshold", &S::threshold, "Decision threshold of the output (±)");
+    return t;
+  }();
+  return table;
+}
 
 XorTask::XorTask(XorSettings settings) : s_(settings) {
   if (s_.delay < 0)
@@ -17,29 +31,9 @@ XorTask::XorTask(XorSettings settings) : s_(settings) {
   check_threshold("xor", "threshold", s_.threshold);
 }
 
-XorTask::XorTask(const nlohmann::json& j)
-    : XorTask([&] {
-        json_fields::reject_unknown_keys(
-            j, {"columns", "stim_on", "stim_dur", "delay", "score_from_step", "threshold"},
-            "xor task settings");
-        XorSettings s;
-        json_fields::read(j, "columns", s.columns);
-        json_fields::read(j, "stim_on", s.stim_on);
-        json_fields::read(j, "stim_dur", s.stim_dur);
-        json_fields::read(j, "delay", s.delay);
-        json_fields::read(j, "score_from_step", s.score_from_step);
-        json_fields::read(j, "threshold", s.threshold);
-        return s;
-      }()) {}
+XorTask::XorTask(const nlohmann::json& j) : XorTask(read_settings(xor_settings_table(), j)) {}
 
-nlohmann::json XorTask::settings() const {
-  return {{"columns", s_.columns},
-          {"stim_on", s_.stim_on},
-          {"stim_dur", s_.stim_dur},
-          {"delay", s_.delay},
-          {"score_from_step", s_.score_from_step},
-          {"threshold", s_.threshold}};
-}
+nlohmann::json XorTask::settings() const { return xor_settings_table().write(s_); }
 
 Trial XorTask::generate_stimulus(const std::string& condition, std::mt19937_64& rng) const {
   std::string c = condition;

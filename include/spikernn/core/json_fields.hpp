@@ -1,5 +1,6 @@
-// Strict reading of JSON objects: every key must be known and of the right type, and an error
-// names the key, the expected type and the type found.
+/// @file
+/// Strict reading of JSON objects: every key must be known and of the right type, and an error
+/// names the key, the expected type and the type found.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,11 +13,11 @@
 
 namespace spikernn::json_fields {
 
-// Throws ConfigError for the first key of `j` (which must be an object) not in `known`.
+/// Throws ConfigError for the first key of `j` (which must be an object) not in `known`.
 void reject_unknown_keys(const nlohmann::json& j, const std::vector<std::string>& known,
                          const std::string& context);
 
-// Each reads `key` into `out` when present and leaves `out` alone when absent.
+/// Each reads `key` into `out` when present and leaves `out` alone when absent.
 void read(const nlohmann::json& j, const std::string& key, double& out);
 void read(const nlohmann::json& j, const std::string& key, int64_t& out);
 void read(const nlohmann::json& j, const std::string& key, bool& out);
@@ -24,7 +25,7 @@ void read(const nlohmann::json& j, const std::string& key, std::string& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<double>& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out);
-// null, like absence, leaves the value unset.
+/// null, like absence, leaves the value unset.
 void read(const nlohmann::json& j, const std::string& key, std::optional<uint64_t>& out);
 void read(const nlohmann::json& j, const std::string& key, std::optional<double>& out);
 
