@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -26,30 +28,59 @@ bool is_png(const std::string& path) {
 }
 
 TEST(Evaluation, ReportsAccuracyTimingRatesAndPlots) {
+  // The full Go-NoGo task at the shipped model's λ = 20, where it scores 1.000 over 100 trials
+  // (docs/model.md): a Go stimulus at 0.25 s of a 1 s trial.
   ScratchDir dir;
   EvaluationOptions o;
   o.model_path = kGoNoGoModel;
   o.scaling_factor = 20;
-  o.n_trials = 12;
-  o.batch_size = 6;
+  o.n_trials = 16;
+  o.batch_size = 8;
   o.seed = 3;
-  o.task_settings = {{"columns", 81}, {"stim_on", 20}, {"stim_dur", 25}, {"score_from_step", 6000}};
   o.plots_dir = dir.file("plots");
   const EvaluationResult r = evaluate_task(o);
-  EXPECT_EQ(r.performance.condition_trials.at("go") + r.performance.condition_trials.at("nogo"),
-            12);
-  EXPECT_GE(r.performance.overall_accuracy, 0.0);
+  const int64_t go = r.performance.condition_trials.at("go");
+  EXPECT_EQ(go + r.performance.condition_trials.at("nogo"), 16);
+  EXPECT_GE(r.performance.overall_accuracy, 0.9);
+  EXPECT_EQ(static_cast<double>(r.response_times.size()),
+            static_cast<double>(go) * r.performance.condition_accuracy.at("go"))
+      << "one response time per correct Go trial";
+  ASSERT_FALSE(r.response_times.empty());
+  for (double t : r.response_times) {
+    EXPECT_GT(t, 0) << "after the stimulus onset";
+    EXPECT_LT(t, 0.75) << "before the end of the trial";
+  }
   EXPECT_GT(r.exc_rate_hz, 0);
   EXPECT_GT(r.inh_rate_hz, r.exc_rate_hz) << "inhibitory units fire faster in this model";
-  for (double t : r.response_times) EXPECT_GT(t, 0);
-  EXPECT_TRUE(std::isfinite(r.rate_correlation));
+  EXPECT_GT(r.rate_correlation, 0.5) << "the LIF output follows the rate network's";
   ASSERT_EQ(r.plots.size(), 3u) << "outputs and one raster per condition";
   for (const auto& plot : r.plots) EXPECT_TRUE(is_png(plot)) << plot;
 
   const nlohmann::json j = r;
   for (const char* key : {"overall_accuracy", "go_accuracy", "nogo_accuracy", "response_times",
-                          "exc_rate_hz", "inh_rate_hz", "rate_correlation", "plots"})
+                          "exc_rate_hz", "inh_rate_hz", "rate_correlation", "plots", "warnings"})
     EXPECT_TRUE(j.contains(key)) << key;
+}
+
+TEST(Evaluation, ASilentReadoutHasKnownScores) {
+  // w_out = 0: the output is 0 throughout, so every Go trial fails, every NoGo trial passes and
+  // no trial has a response time.
+  RateModel model = load_rate_model(kGoNoGoModel);
+  model.w_out.zero_();
+  EvaluationSettings s;
+  s.scaling_factor = 20;
+  s.n_trials = 10;
+  s.seed = 4;
+  s.task_settings = {{"columns", 81}, {"stim_on", 20}, {"stim_dur", 25}, {"score_from_step", 6000}};
+  const EvaluationResult r = evaluate_task(model, s);
+  const double nogo = static_cast<double>(r.performance.condition_trials.at("nogo"));
+  ASSERT_GT(nogo, 0);
+  ASSERT_LT(nogo, 10);
+  EXPECT_EQ(r.performance.condition_accuracy.at("go"), 0.0);
+  EXPECT_EQ(r.performance.condition_accuracy.at("nogo"), 1.0);
+  EXPECT_DOUBLE_EQ(r.performance.overall_accuracy, nogo / 10);
+  EXPECT_TRUE(r.response_times.empty());
+  EXPECT_TRUE(std::isnan(r.response_time_mean));
 }
 
 TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
@@ -70,9 +101,18 @@ TEST(Evaluation, ManteGivesPsychometricCurvesPerContext) {
   ASSERT_EQ(r.psychometric.size(), 4u) << "2 contexts × (color, motion)";
   for (const auto& curve : r.psychometric) {
     EXPECT_EQ(curve.input_level.size(), curve.fraction_positive.size());
-    for (double p : curve.fraction_positive) EXPECT_TRUE(p >= 0 && p <= 1);
+    int64_t trials = 0;
+    for (int64_t n : curve.trials) trials += n;
+    EXPECT_EQ(trials, r.performance.condition_trials.at(curve.condition))
+        << "every trial of the context in one bin";
+    EXPECT_TRUE(std::is_sorted(curve.input_level.begin(), curve.input_level.end()));
   }
-  EXPECT_TRUE(r.performance.condition_accuracy.count("color"));
+
+  // With w_out = 0 the output is 0: no +1 choice anywhere.
+  model.w_out.zero_();
+  const EvaluationResult silent = evaluate_task(model, o);
+  for (const auto& curve : silent.psychometric)
+    for (double p : curve.fraction_positive) EXPECT_EQ(p, 0.0) << curve.condition << curve.input;
 }
 
 TEST(Evaluation, NeedsAScalingFactor) {

@@ -1,5 +1,5 @@
 // Fault injection: a write that fails midway, a folder that refuses new files and a process
-// killed during a grid search never leave a damaged model or a partial output.
+// killed inside the write-back of a grid search never leave a damaged model or a partial output.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -99,7 +99,7 @@ TEST(FaultInjection, FolderThatRefusesNewFilesLeavesTheModelUntouched) {
   EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{"model.mat"});
 }
 
-TEST(FaultInjection, KilledGridSearchLeavesTheModelUntouched) {
+TEST(FaultInjection, GridSearchKilledInsideTheWriteBackLeavesTheModelUntouched) {
   ScratchDir dir;
   const std::string model = writable_copy(dir);
   const std::string before = bytes_of(model);
@@ -107,17 +107,31 @@ TEST(FaultInjection, KilledGridSearchLeavesTheModelUntouched) {
   if (pid == 0) {
     const std::string log = dir.file("../spikernn-killed-grid.log");
     ::freopen(log.c_str(), "w", stderr);
-    ::execl(SPIKERNN_CLI, SPIKERNN_CLI, "grid-search", "--model", model.c_str(), "--trials", "400",
-            "--noise", "fast", static_cast<char*>(nullptr));
+    ::setenv("SPIKERNN_FAULT_POINT", "before-rename", 1);
+    ::execl(SPIKERNN_CLI, SPIKERNN_CLI, "grid-search", "--model", model.c_str(), "--trials", "4",
+            "--scaling-factors", "20,25", "--noise", "fast", static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  ::kill(pid, SIGKILL);
+  // The search stops itself once the rewritten model is complete under its temporary name.
   int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the search ended before it was killed";
+  ASSERT_EQ(::waitpid(pid, &status, WUNTRACED), pid);
+  ASSERT_TRUE(WIFSTOPPED(status)) << "the search ended without reaching the write-back";
+  std::vector<std::string> files = files_in(dir.path());
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].rfind(".model.mat.tmp-", 0), 0u) << "the new model, not yet renamed";
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
   EXPECT_TRUE(bytes_of(model) == before) << "the model changed";
-  EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{"model.mat"});
+  EXPECT_EQ(MatReader(model).has("opt_scaling_factor"), false);
+
+  // Without the fault point the same search does write its result.
+  EXPECT_EQ(
+      testing::run_cli(
+          "grid-search --model " + model + " --trials 4 --scaling-factors 20,25 --noise fast", dir)
+          .status,
+      0);
+  EXPECT_TRUE(MatReader(model).has("opt_scaling_factor"));
 }
 
 }  // namespace

@@ -127,17 +127,22 @@ void EngineFlags::add_to(CLI::App& command) { flags_.add_to(command); }
 void EngineFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
 
 void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
-                          const std::string& trials_help, const std::string& plots_help) {
+                          const std::string& trials_help, int64_t default_trials,
+                          const std::string& plots_help) {
+  default_trials_ = default_trials;
   config_option_ = command.add_option("--config", config_,
                                       "JSON file with the settings below as snake_case keys "
                                       "(paths relative to it); flags override it");
   model_option_ = command.add_option("--model", model_, model_help);
   task_option_ =
       command.add_option("--task", task_, "go-nogo (default), xor or mante, or a registered task");
-  trials_option_ = command.add_option("--trials", trials_, trials_help);
+  trials_option_ = command.add_option(
+      "--trials", trials_, trials_help + " (default " + std::to_string(default_trials) + ")");
   seed_option_ = command.add_option("--seed", seed_, "Random seed (default 0)");
-  batch_option_ = command.add_option(
-      "--batch-size", batch_size_, "Trials simulated together (default 25; results depend on it)");
+  batch_option_ =
+      command.add_option("--batch-size", batch_size_,
+                         "Trials simulated together (default " + std::to_string(kDefaultBatchSize) +
+                             "; results depend on it)");
   engine_.add_to(command);
   json_option_ = command.add_option("--json", json_, "Write the results as JSON to this file");
   plots_option_ = command.add_option("--plots", plots_, plots_help);
@@ -147,6 +152,7 @@ TaskRunSettings TaskRunFlags::resolve(
     const std::vector<std::string>& extra_keys,
     const std::function<void(const CommandConfig&)>& read_extra) const {
   TaskRunSettings s;
+  s.trials = default_trials_;
   if (config_option_->count()) {
     std::vector<std::string> keys = {"model", "task",       "task_settings", "trials",
                                      "seed",  "batch_size", "json",          "plots"};

@@ -11,6 +11,7 @@
 
 #include "settings_flags.hpp"
 #include "spikernn/core/spiking_config.hpp"
+#include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn::cli {
 
@@ -67,7 +68,7 @@ class EngineFlags {
 struct TaskRunSettings {
   std::string model, task = "go-nogo", json, plots;
   nlohmann::json task_settings = nlohmann::json::object();
-  int64_t trials = 100, batch_size = 25;
+  int64_t trials = 0, batch_size = kDefaultBatchSize;  // trials: the command's default
   uint64_t seed = 0;
   SpikingConfig config;
 };
@@ -77,15 +78,16 @@ void to_json(nlohmann::json& j, const TaskRunSettings& settings);
 
 class TaskRunFlags {
  public:
+  // `default_trials` is the library's default for the command.
   void add_to(CLI::App& command, const std::string& model_help, const std::string& trials_help,
-              const std::string& plots_help);
+              int64_t default_trials, const std::string& plots_help);
   // `extra_keys` are the command's own config keys, which `read_extra` reads.
   TaskRunSettings resolve(const std::vector<std::string>& extra_keys,
                           const std::function<void(const CommandConfig&)>& read_extra) const;
 
  private:
   std::string config_, model_, task_, json_, plots_;
-  int64_t trials_ = 0, batch_size_ = 0;
+  int64_t trials_ = 0, batch_size_ = 0, default_trials_ = 0;
   uint64_t seed_ = 0;
   EngineFlags engine_;
   CLI::Option *config_option_ = nullptr, *model_option_ = nullptr, *task_option_ = nullptr,

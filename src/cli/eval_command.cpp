@@ -47,7 +47,7 @@ void print_metrics(const EvaluationResult& r) {
 void add_eval_command(CLI::App& app) {
   auto f = std::make_shared<EvalFlags>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate the spiking network on a task");
-  f->run.add_to(*cmd, "Rate model (.mat)", "Number of trials (default 100)",
+  f->run.add_to(*cmd, "Rate model (.mat)", "Number of trials", EvaluationSettings{}.n_trials,
                 "Folder for PNG plots (created if needed)");
   auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
                                  "λ (default: the model's opt_scaling_factor)");

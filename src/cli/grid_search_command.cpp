@@ -21,6 +21,12 @@ struct GridSearchFlags {
   bool no_write = false;
 };
 
+// The library's default grid as START:STOP:STEP.
+std::string default_grid() {
+  const GridSearchSettings d;
+  return c10::str(d.scaling_range.first, ":", d.scaling_range.second, ":", d.scaling_step);
+}
+
 void print_table(const GridSearchResult& r) {
   std::printf("%s (%s, %lld trials per factor, seed %llu)\n", r.model_path.c_str(), r.task.c_str(),
               static_cast<long long>(r.n_trials_per_factor),
@@ -58,18 +64,19 @@ void add_grid_search_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "grid-search",
       "Find the scaling factor λ with the best task accuracy and store it in the model");
-  f->run.add_to(*cmd, "Rate model (.mat), or a folder of them",
-                "Trials per scaling factor (default 100)",
+  f->run.add_to(*cmd, "Rate model (.mat), or a folder of them", "Trials per scaling factor",
+                GridSearchSettings{}.n_trials_per_factor,
                 "Folder for a PNG of accuracy against λ (created if needed)");
-  auto* factors = cmd->add_option("--scaling-factors", f->scaling_factors,
-                                  "START:STOP:STEP (inclusive) or A,B,C (default 20:75:5)");
+  auto* factors =
+      cmd->add_option("--scaling-factors", f->scaling_factors,
+                      "START:STOP:STEP (inclusive) or A,B,C (default " + default_grid() + ")");
   auto* no_write = cmd->add_flag("--no-write", f->no_write,
                                  "Leave the model file untouched (default: store "
                                  "opt_scaling_factor, all_perfs, scaling_factors)");
 
   cmd->callback([=] {
     GridSearchOptions o;
-    o.scaling_factors = parse_scaling_factors("20:75:5");
+    o.scaling_factors = o.factors();
     const TaskRunSettings s =
         f->run.resolve({"scaling_factors", "write_to_model"}, [&](const CommandConfig& c) {
           c.read_scaling_factors("scaling_factors", o.scaling_factors);

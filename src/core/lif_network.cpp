@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "build_config.hpp"
 #include "generators.hpp"
 #include "lif_backends.hpp"
 #include "spikernn/core/error.hpp"

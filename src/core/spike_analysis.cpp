@@ -1,5 +1,7 @@
 #include "spikernn/core/spike_analysis.hpp"
 
+#include "build_config.hpp"
+
 // Set by CMake when the LibTorch found has CUDA (its torch_cuda target exists).
 #if SPIKERNN_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>

@@ -2,6 +2,8 @@
 
 #include <torch/version.h>
 
+#include "build_config.hpp"
+
 namespace spikernn {
 
 std::string version() { return SPIKERNN_VERSION; }

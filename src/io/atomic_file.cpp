@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -50,6 +52,11 @@ void commit_temporary(const std::string& temporary, const std::string& target,
     const bool synced = fd >= 0 && ::fsync(fd) == 0;
     if (fd >= 0) ::close(fd);
     if (!synced) throw FileError("cannot write '" + target + "': flushing to disk failed");
+    // Fault point of tests/test_fault_injection.cpp: stop with the new file complete but not in
+    // place, so that the test kills the process inside the write, where a crash hurts most.
+    if (const char* point = std::getenv("SPIKERNN_FAULT_POINT");
+        point != nullptr && std::string(point) == "before-rename")
+      ::raise(SIGSTOP);
     fs::rename(temporary, target);
   } catch (const fs::filesystem_error& e) {
     fs::remove(temporary, ec);

@@ -16,6 +16,7 @@
 #include "spikernn/core/rate_model.hpp"
 #include "spikernn/core/spiking_config.hpp"
 #include "spikernn/core/task.hpp"
+#include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
 
@@ -25,7 +26,7 @@ struct EvaluationSettings {
   std::optional<double> scaling_factor;  ///< default: the model's opt_scaling_factor
   int64_t n_trials = 100;
   uint64_t seed = 0;
-  int64_t batch_size = 25;
+  int64_t batch_size = kDefaultBatchSize;
   bool parallel = true;
   SpikingConfig config;  ///< device, dtype, clamp_negative_weights, ...
   /// Keep the outputs of every trial and the spikes of one trial per condition (for figures).

@@ -15,21 +15,24 @@
 
 #include "spikernn/core/rate_model.hpp"
 #include "spikernn/core/spiking_config.hpp"
+#include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
 
-/// The settings of the seed's `lambda_grid_search(model_path, scaling_range=(20, 80),
-/// n_trials_per_factor=50, task_type='go-nogo', parallel=True)` but the model, plus spikernn's.
+/// The settings of the seed's `lambda_grid_search(model_path, scaling_range, n_trials_per_factor,
+/// task_type='go-nogo', parallel=True)` but the model, plus spikernn's. The default grid is the
+/// port's and the MATLAB original's: 20, 25, ..., 75 with 100 trials per factor (the seed's README
+/// calls it with (20, 80) and 50 trials, which remain one assignment away).
 struct GridSearchSettings {
-  std::pair<double, double> scaling_range{20, 80};  ///< inclusive, in steps of scaling_step
+  std::pair<double, double> scaling_range{20, 75};  ///< inclusive, in steps of scaling_step
   double scaling_step = 5;
   std::vector<double> scaling_factors;  ///< when set, used instead of the range
-  int64_t n_trials_per_factor = 50;
+  int64_t n_trials_per_factor = 100;
   std::string task_type = "go-nogo";
   nlohmann::json task_settings = nlohmann::json::object();
   bool parallel = true;
   uint64_t seed = 0;
-  int64_t batch_size = 25;
+  int64_t batch_size = kDefaultBatchSize;
   SpikingConfig config;  ///< device, dtype, clamp_negative_weights, ... (λ is the grid's)
   /// Called from worker threads with the trials simulated so far, of factors × trials.
   std::function<void(int64_t done, int64_t total)> on_progress;

@@ -18,9 +18,13 @@
 
 namespace spikernn {
 
+/// Trials simulated together on the CPU by default. Results depend on it (each batch has its own
+/// seed), so it is part of a run's settings.
+constexpr int64_t kDefaultBatchSize = 25;
+
 struct TrialRunOptions {
   uint64_t seed = 0;
-  int64_t batch_size = 25;                               ///< on the CPU; a GPU takes all at once
+  int64_t batch_size = kDefaultBatchSize;                ///< on the CPU; a GPU takes all at once
   bool parallel = true;                                  ///< batches on all cores, one thread each
   Record record = Record::parse("out,all_fr");           ///< per-trial traces to keep
   std::function<void(int64_t trials_done)> on_progress;  ///< called from worker threads

@@ -1,0 +1,222 @@
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+
+#include "mat_v5_layout.hpp"
+#include "matio_support.hpp"
+#include "spikernn/core/error.hpp"
+#include "spikernn/io/mat_file.hpp"
+
+namespace spikernn {
+namespace fs = std::filesystem;
+namespace {
+
+const char* class_name(matio_classes c) {
+  switch (c) {
+    case MAT_C_CELL:
+      return "cell";
+    case MAT_C_STRUCT:
+      return "struct";
+    case MAT_C_OBJECT:
+      return "object";
+    case MAT_C_CHAR:
+      return "char";
+    case MAT_C_SPARSE:
+      return "sparse";
+    case MAT_C_DOUBLE:
+      return "double";
+    case MAT_C_SINGLE:
+      return "single";
+    case MAT_C_INT8:
+      return "int8";
+    case MAT_C_UINT8:
+      return "uint8";
+    case MAT_C_INT16:
+      return "int16";
+    case MAT_C_UINT16:
+      return "uint16";
+    case MAT_C_INT32:
+      return "int32";
+    case MAT_C_UINT32:
+      return "uint32";
+    case MAT_C_INT64:
+      return "int64";
+    case MAT_C_UINT64:
+      return "uint64";
+    case MAT_C_FUNCTION:
+      return "function";
+    default:
+      return "unknown";
+  }
+}
+
+template <typename T>
+void copy_as_double(const void* data, size_t n, double* out) {
+  const T* in = static_cast<const T*>(data);
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(in[i]);
+}
+
+}  // namespace
+
+MatReader::MatReader(std::string path) : path_(std::move(path)), mat_(nullptr) {
+  install_matio_logger();
+  std::error_code ec;
+  if (!fs::exists(path_, ec)) throw FileError("'" + path_ + "': no such file");
+  if (fs::is_directory(path_, ec))
+    throw FileError("'" + path_ + "': expected a MAT file, found a directory");
+  file_size_ = static_cast<int64_t>(fs::file_size(path_, ec));
+  if (const int64_t at = v5_layout_error(path_); at >= 0)
+    throw ModelFormatError("'" + path_ + "': damaged or truncated MAT file (the variable at byte " +
+                           std::to_string(at) + " does not fit its size)");
+  matio_problem.clear();
+  mat_ = Mat_Open(path_.c_str(), MAT_ACC_RDONLY);
+  if (mat_ == nullptr)
+    throw FileError("'" + path_ + "': not a readable MAT file (expected MAT v4, v5 or v7.3)");
+  // Walk the whole directory once: a truncated or damaged file shows up here, before any
+  // variable is trusted.
+  names();
+  if (!matio_problem.empty()) {
+    Mat_Close(as_mat(mat_));
+    mat_ = nullptr;
+    throw ModelFormatError("'" + path_ + "': damaged or truncated MAT file (" + matio_problem +
+                           ")");
+  }
+}
+
+MatReader::~MatReader() {
+  if (mat_ != nullptr) Mat_Close(as_mat(mat_));
+}
+
+std::vector<std::string> MatReader::names() const {
+  size_t n = 0;
+  char* const* dir = Mat_GetDir(as_mat(mat_), &n);
+  std::vector<std::string> result;
+  for (size_t i = 0; dir != nullptr && i < n; ++i)
+    if (dir[i] != nullptr) result.emplace_back(dir[i]);
+  return result;
+}
+
+std::string MatReader::listing() const {
+  // A truncated or damaged file reads as one whose list of variables stops early: show it.
+  std::string names;
+  for (const auto& n : this->names()) names += (names.empty() ? "" : ", ") + n;
+  return " (the file holds: " + (names.empty() ? std::string("no readable variables") : names) +
+         ")";
+}
+
+bool MatReader::has(const std::string& name) const {
+  MatVarPtr info(Mat_VarReadInfo(as_mat(mat_), name.c_str()));
+  return info != nullptr;
+}
+
+void MatReader::check_claimed_size(const std::string& name) const {
+  MatVarPtr info(Mat_VarReadInfo(as_mat(mat_), name.c_str()));
+  if (info == nullptr) return;  // missing: the read reports it
+  // zlib never inflates more than 1,032-fold, and every element takes at least a byte.
+  const double most = 1032.0 * static_cast<double>(file_size_) + 4096;
+  double elements = 1;
+  std::string dims;
+  for (int k = 0; k < info->rank; ++k) {
+    elements *= static_cast<double>(info->dims[k]);
+    dims += (k ? "×" : "") + std::to_string(info->dims[k]);
+  }
+  if (elements > most)
+    throw ModelFormatError(describe(path_, name) + ": its dimensions " + dims +
+                           " claim more elements than a file of " + std::to_string(file_size_) +
+                           " bytes can hold (damaged file?)");
+}
+
+torch::Tensor MatReader::read_numeric(const std::string& name) const {
+  check_claimed_size(name);
+  MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
+  if (var == nullptr) {
+    if (!has(name)) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
+    throw ModelFormatError(describe(path_, name) + " could not be read (truncated or corrupted)");
+  }
+  const auto found = [&] {
+    return std::string(var->isLogical ? "logical" : class_name(var->class_type)) +
+           (var->isComplex ? " (complex)" : "");
+  };
+  if (var->isComplex || var->class_type == MAT_C_SPARSE || var->class_type == MAT_C_CHAR ||
+      var->class_type == MAT_C_CELL || var->class_type == MAT_C_STRUCT ||
+      var->class_type == MAT_C_OBJECT || var->class_type == MAT_C_FUNCTION ||
+      var->class_type == MAT_C_EMPTY)
+    throw ModelFormatError(describe(path_, name) +
+                           ": expected a real numeric or logical array, found " + found());
+
+  std::vector<int64_t> dims(var->dims, var->dims + var->rank);
+  size_t n = 1;
+  for (int64_t d : dims) n *= static_cast<size_t>(d);
+  if (n > 0 && var->data == nullptr)
+    throw ModelFormatError(describe(path_, name) + " has no data (truncated or corrupted file)");
+
+  // MATLAB stores arrays column-major: read into the reversed shape, then reverse the axes.
+  std::vector<int64_t> reversed(dims.rbegin(), dims.rend());
+  torch::Tensor t = torch::empty(reversed, torch::kFloat64);
+  double* out = t.data_ptr<double>();
+  switch (var->class_type) {
+    case MAT_C_DOUBLE:
+      copy_as_double<double>(var->data, n, out);
+      break;
+    case MAT_C_SINGLE:
+      copy_as_double<float>(var->data, n, out);
+      break;
+    case MAT_C_INT8:
+      copy_as_double<int8_t>(var->data, n, out);
+      break;
+    case MAT_C_UINT8:
+      copy_as_double<uint8_t>(var->data, n, out);
+      break;
+    case MAT_C_INT16:
+      copy_as_double<int16_t>(var->data, n, out);
+      break;
+    case MAT_C_UINT16:
+      copy_as_double<uint16_t>(var->data, n, out);
+      break;
+    case MAT_C_INT32:
+      copy_as_double<int32_t>(var->data, n, out);
+      break;
+    case MAT_C_UINT32:
+      copy_as_double<uint32_t>(var->data, n, out);
+      break;
+    case MAT_C_INT64:
+      copy_as_double<int64_t>(var->data, n, out);
+      break;
+    case MAT_C_UINT64:
+      copy_as_double<uint64_t>(var->data, n, out);
+      break;
+    default:
+      throw ModelFormatError(describe(path_, name) + ": unsupported class " + found());
+  }
+  std::vector<int64_t> axes(reversed.size());
+  for (size_t i = 0; i < axes.size(); ++i) axes[i] = static_cast<int64_t>(axes.size() - 1 - i);
+  return t.permute(axes).contiguous();
+}
+
+std::string MatReader::read_string(const std::string& name) const {
+  check_claimed_size(name);
+  MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
+  if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
+  if (var->class_type != MAT_C_CHAR || var->data == nullptr)
+    throw ModelFormatError(describe(path_, name) + ": expected text (a char array), found " +
+                           class_name(var->class_type));
+  const size_t width = static_cast<size_t>(var->data_size);
+  if (width != 1 && width != 2 && width != 4)
+    throw ModelFormatError(describe(path_, name) + ": expected text of 1, 2 or 4 bytes per " +
+                           "character, found " + std::to_string(width));
+  const size_t n = var->nbytes / width;
+  std::string text;
+  for (size_t i = 0; i < n; ++i) {
+    if (width == 1)
+      text += static_cast<const char*>(var->data)[i];
+    else if (width == 2)
+      text += static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
+    else
+      text += static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
+  }
+  return text;
+}
+
+}  // namespace spikernn
