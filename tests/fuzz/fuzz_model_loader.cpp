@@ -2,7 +2,7 @@
 // spikernn::Error. Anything else (a crash, a sanitizer report, another exception) is a finding.
 #include "fuzz_input.hpp"
 #include "spikernn/core/error.hpp"
-#include "spikernn/core/rate_model.hpp"
+#include "spikernn/io/model_file.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string& path = spikernn::fuzz::write_input(data, size, ".mat");
