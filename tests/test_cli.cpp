@@ -293,6 +293,24 @@ TEST(Cli, TrainWritesTheModelIntoANewFolder) {
             std::string::npos);
 }
 
+TEST(Cli, TrainTakesEveryTableSettingFromConfigAndFlags) {
+  ScratchDir dir;
+  std::ofstream(dir.file("train.json"))
+      << R"({"N": 12, "n_trials": 2, "activation": "softplus", "decay_taus": [5],)"
+      << R"( "eval_freq": 1, "output_dir": "out", "seed": 4})";
+  const CliRun run = run_cli(
+      "train --config " + dir.file("train.json") + " --act clipped_relu --decay-taus 3 9", dir);
+  EXPECT_EQ(run.status, 0) << run.output;
+  // eval_freq 1: an evaluation after every trial (0-based); the flags override the config.
+  EXPECT_NE(run.output.find("trial      1  accuracy"), std::string::npos) << run.output;
+  EXPECT_TRUE(std::filesystem::exists(
+      dir.file("out/Task_go-nogo_N_12_Taus_3_9_Act_clipped_relu_seed_4.mat")))
+      << run.output;
+  EXPECT_NE(run_cli("train --config " + dir.file("train.json") + " --n-trials many", dir)
+                .output.find(R"(--n-trials: expected an integer, found string "many")"),
+            std::string::npos);
+}
+
 TEST(Cli, VersionAndHelp) {
   ScratchDir dir;
   const CliRun version = run_cli("--version", dir);

@@ -104,14 +104,7 @@ void CommandConfig::read_scaling_factors(const std::string& key, std::vector<dou
 }
 
 void CommandConfig::read_engine(SpikingConfig& config) const {
-  nlohmann::json engine = nlohmann::json::object();
-  for (const std::string& key : EngineFlags::keys())
-    if (json_.contains(key)) engine[key] = json_[key];
-  try {
-    spiking_config_table().read(engine, config);
-  } catch (const Error& e) {
-    throw ConfigError("'" + path_ + "': " + e.what());
-  }
+  read_table(spiking_config_table(), config, EngineFlags::keys());
 }
 
 const std::vector<std::string>& EngineFlags::keys() {

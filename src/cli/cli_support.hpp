@@ -30,6 +30,19 @@ class CommandConfig {
   void read_scaling_factors(const std::string& key, std::vector<double>& out) const;
   // The engine keys (see EngineFlags) into `config`.
   void read_engine(SpikingConfig& config) const;
+  // The keys of `table` (those in `only`, when given) that the file has, through the table.
+  template <typename S>
+  void read_table(const SettingsTable<S>& table, S& out,
+                  const std::vector<std::string>& only = {}) const {
+    nlohmann::json part = nlohmann::json::object();
+    for (const std::string& key : only.empty() ? table.keys() : only)
+      if (json_.contains(key)) part[key] = json_[key];
+    try {
+      table.read(part, out);
+    } catch (const Error& e) {
+      throw ConfigError("'" + path_ + "': " + e.what());
+    }
+  }
 
  private:
   std::string path_;

@@ -5,7 +5,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,13 +18,14 @@ namespace spikernn::cli {
 template <typename S>
 class SettingsFlags {
  public:
-  SettingsFlags(const SettingsTable<S>& table, std::vector<std::string> keys)
-      : table_(&table), keys_(std::move(keys)) {}
+  // `aliases` gives a flag another name too ("activation" → "--act").
+  SettingsFlags(const SettingsTable<S>& table, std::vector<std::string> keys,
+                std::map<std::string, std::string> aliases = {})
+      : table_(&table), keys_(std::move(keys)), aliases_(std::move(aliases)) {}
 
   static std::string flag_name(const std::string& key) {
     std::string name = "--" + key;
-    for (char& c : name)
-      if (c == '_') c = '-';
+    std::replace(name.begin(), name.end(), '_', '-');
     return name;
   }
 
@@ -30,15 +33,26 @@ class SettingsFlags {
     for (const Setting<S>& s : table_->settings()) {
       if (std::find(keys_.begin(), keys_.end(), s.key) == keys_.end()) continue;
       const nlohmann::json value = s.write(defaults);
-      const std::string help =
-          s.help + (s.is_flag
-                        ? std::string()
-                        : " (default " +
-                              (value.is_string() ? value.get<std::string>() : value.dump()) + ")");
-      CLI::Option* option =
-          s.is_flag ? command.add_flag(flag_name(s.key), help)
-                    : command.add_option(flag_name(s.key), values_.emplace_back(), help);
-      given_.push_back({&s, option, s.is_flag ? nullptr : &values_.back()});
+      // A bool that defaults to false is a flag; one that defaults to true takes true or false.
+      const bool flag = s.is_flag && !value.get<bool>();
+      std::string shown = value.is_string() ? value.get<std::string>() : value.dump();
+      if (value.is_array()) {
+        shown.clear();
+        for (const auto& item : value) shown += (shown.empty() ? "" : " ") + item.dump();
+      }
+      const std::string help = s.help + (flag ? std::string() : " (default " + shown + ")");
+      std::string names = flag_name(s.key);
+      if (const auto alias = aliases_.find(s.key); alias != aliases_.end())
+        names += "," + alias->second;
+      std::vector<std::string>& values = values_.emplace_back();
+      CLI::Option* option = nullptr;
+      if (flag) {
+        option = command.add_flag(names, help);
+      } else {
+        option = command.add_option(names, values, help);
+        option->expected(1, s.is_list ? CLI::detail::expected_max_vector_size : 1);
+      }
+      given_.push_back({&s, option, flag ? nullptr : &values});
     }
   }
 
@@ -46,8 +60,11 @@ class SettingsFlags {
   void apply(S& settings) const {
     for (const Given& g : given_) {
       if (g.option->count() == 0) continue;
+      std::string text;
+      if (g.values != nullptr)
+        for (const std::string& v : *g.values) text += (text.empty() ? "" : ",") + v;
       const nlohmann::json value =
-          g.text == nullptr ? nlohmann::json(true) : g.setting->from_text(*g.text);
+          g.values == nullptr ? nlohmann::json(true) : g.setting->from_text(text);
       try {
         g.setting->read(nlohmann::json{{g.setting->key, value}}, settings);
       } catch (const ConfigError& e) {
@@ -63,11 +80,12 @@ class SettingsFlags {
   struct Given {
     const Setting<S>* setting;
     CLI::Option* option;
-    const std::string* text;  // null for a flag
+    const std::vector<std::string>* values;  // null for a flag
   };
   const SettingsTable<S>* table_;
   std::vector<std::string> keys_;
-  std::deque<std::string> values_;  // CLI11 writes here; a deque keeps their addresses
+  std::map<std::string, std::string> aliases_;
+  std::deque<std::vector<std::string>> values_;  // CLI11 writes here; a deque keeps addresses
   std::vector<Given> given_;
 };
 

@@ -123,6 +123,20 @@ void read(const nlohmann::json& j, const std::string& key, std::optional<uint64_
   }
 }
 
+void read(const nlohmann::json& j, const std::string& key, uint64_t& out) {
+  std::optional<uint64_t> value;
+  read(j, key, value);
+  if (find(j, key) != nullptr && !value) wrong_type(key, "a non-negative integer", j.at(key));
+  if (value) out = *value;
+}
+
+void read(const nlohmann::json& j, const std::string& key, nlohmann::json& out) {
+  if (const auto* v = find(j, key)) {
+    if (!v->is_object()) wrong_type(key, "an object", *v);
+    out = *v;
+  }
+}
+
 void read(const nlohmann::json& j, const std::string& key, std::optional<double>& out) {
   if (const auto* v = find(j, key)) {
     if (v->is_null()) return out.reset();

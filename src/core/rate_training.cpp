@@ -7,6 +7,51 @@
 
 namespace spikernn {
 
+const SettingsTable<TrainingOptions>& training_options_table() {
+  using O = TrainingOptions;
+  // The network's options are TORCH_ARGs: reached through their accessors.
+#define SPIKERNN_NETWORK_OPTION(T, name)                                   \
+  std::function<T(const O&)>([](const O& o) { return o.network.name(); }), \
+      std::function<void(O&, T)>([](O& o, T v) { o.network.name(v); })
+  static const SettingsTable<O> table = [] {
+    SettingsTable<O> t("training settings");
+    t.add("task", &O::task, "go-nogo, xor or mante")
+        .add("task_settings", &O::task_settings, "The task's settings (a JSON object)")
+        .add<int64_t>("N", SPIKERNN_NETWORK_OPTION(int64_t, N), "Number of units")
+        .add<double>("P_inh", SPIKERNN_NETWORK_OPTION(double, P_inh),
+                     "Fraction of inhibitory units")
+        .add<double>("P_rec", SPIKERNN_NETWORK_OPTION(double, P_rec), "Connection probability")
+        .add<int64_t>("som_N", SPIKERNN_NETWORK_OPTION(int64_t, som_N), "Somatostatin units")
+        .add<std::string>("w_dist", SPIKERNN_NETWORK_OPTION(std::string, w_dist),
+                          "Initial weights: gaus or gamma")
+        .add<double>("gain", SPIKERNN_NETWORK_OPTION(double, gain), "Gain of the initial weights")
+        .add<bool>("apply_dale", SPIKERNN_NETWORK_OPTION(bool, apply_dale),
+                   "Dale's principle: true or false")
+        .add<std::string>("activation", SPIKERNN_NETWORK_OPTION(std::string, activation),
+                          "sigmoid, clipped_relu or softplus")
+        .add<std::vector<double>>("decay_taus",
+                                  SPIKERNN_NETWORK_OPTION(std::vector<double>, decay_taus),
+                                  "Synaptic decay constants in steps: MIN MAX (trained) or one "
+                                  "fixed value")
+        .add<double>("noise_std", SPIKERNN_NETWORK_OPTION(double, noise_std),
+                     "Standard deviation of the rate network's noise")
+        .add("loss_fn", &O::loss_fn, "l2 or l1")
+        .add("n_trials", &O::n_trials, "Most trials to train on")
+        .add("learning_rate", &O::learning_rate, "Adam's learning rate")
+        .add("loss_threshold", &O::loss_threshold, "Stop once the evaluation loss is below this")
+        .add("accuracy_threshold", &O::accuracy_threshold,
+             "... and the evaluation accuracy above this")
+        .add("eval_amplitude", &O::eval_amplitude, "Response threshold of the evaluation")
+        .add("eval_freq", &O::eval_freq, "Trials between evaluations")
+        .add("eval_trials", &O::eval_trials, "Trials of an evaluation")
+        .add("seed", &O::seed, "Random seed")
+        .add("device", &O::device, "cpu, cuda or cuda:I");
+    return t;
+  }();
+#undef SPIKERNN_NETWORK_OPTION
+  return table;
+}
+
 namespace {
 
 void check_options(const TrainingOptions& o) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "spikernn/core/rate_rnn.hpp"
+#include "spikernn/core/settings_table.hpp"
 #include "spikernn/core/task.hpp"
 
 namespace spikernn {
@@ -38,6 +39,10 @@ struct TrainingOptions {
   std::function<void(int64_t trial, double accuracy, double loss)> on_evaluation;
   const std::atomic<bool>* cancel = nullptr;  ///< stop after the current trial when set
 };
+
+/// The key, help and JSON form of every TrainingOptions setting, the network's included (`N`,
+/// `P_inh`, ...): what `spikernn train` takes as flags and config keys.
+const SettingsTable<TrainingOptions>& training_options_table();
 
 struct TrainingResult {
   FRRNNDale network{nullptr};

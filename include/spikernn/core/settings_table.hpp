@@ -48,12 +48,14 @@ template <typename S>
 struct Setting {
   std::string key;
   std::string help;
-  bool is_flag = false;  ///< a bool: a flag on the command line
+  bool is_flag = false;  ///< a bool: a flag on the command line (a true/false value when it
+                         ///< defaults to true)
+  bool is_list = false;  ///< a list: one or more values on the command line
   /// Reads `key` of a JSON object into the struct when it is there.
   std::function<void(const nlohmann::json& object, S& settings)> read;
   std::function<nlohmann::json(const S& settings)> write;
   /// A command-line argument as the JSON value `read` takes: text as it is for text fields, else
-  /// parsed as JSON ("A,B" as a list).
+  /// parsed as JSON ("A,B" as a list for list fields).
   std::function<nlohmann::json(const std::string& text)> from_text;
 };
 
@@ -66,15 +68,30 @@ class SettingsTable {
   /// A field of any type json_fields::read takes.
   template <typename T>
   SettingsTable& add(std::string key, T S::*member, std::string help) {
+    return add<T>(
+        std::move(key), [member](const S& in) { return in.*member; },
+        [member](S& out, T value) { out.*member = std::move(value); }, std::move(help));
+  }
+
+  /// A field reached through accessors (a nested option, a TORCH_ARG).
+  template <typename T>
+  SettingsTable& add(std::string key, std::function<T(const S&)> get,
+                     std::function<void(S&, T)> set, std::string help) {
     Setting<S> s;
     s.key = key;
     s.help = std::move(help);
     s.is_flag = std::is_same_v<T, bool>;
-    s.read = [key, member](const nlohmann::json& j, S& out) {
-      json_fields::read(j, key, out.*member);
+    s.is_list = is_vector<T>::value;
+    s.read = [key, get, set](const nlohmann::json& j, S& out) {
+      if (!j.contains(key)) return;
+      T value = get(out);
+      json_fields::read(j, key, value);
+      set(out, std::move(value));
     };
-    s.write = [member](const S& in) { return to_json_value(in.*member); };
-    s.from_text = std::is_same_v<T, std::string> ? text_as_string : text_as_json;
+    s.write = [get](const S& in) { return to_json_value(get(in)); };
+    s.from_text = std::is_same_v<T, std::string> ? text_as_string
+                  : s.is_list                    ? text_as_list
+                                                 : text_as_json;
     settings_.push_back(std::move(s));
     return *this;
   }
@@ -121,6 +138,11 @@ class SettingsTable {
 
  private:
   template <typename T>
+  struct is_vector : std::false_type {};
+  template <typename T>
+  struct is_vector<std::vector<T>> : std::true_type {};
+
+  template <typename T>
   static nlohmann::json to_json_value(const T& value) {
     if constexpr (std::is_same_v<T, std::optional<uint64_t>> ||
                   std::is_same_v<T, std::optional<double>>)
@@ -130,9 +152,12 @@ class SettingsTable {
   }
   static nlohmann::json text_as_string(const std::string& text) { return text; }
   static nlohmann::json text_as_json(const std::string& text) {
-    const bool list = text.find(',') != std::string::npos && text.front() != '[';
-    nlohmann::json value = nlohmann::json::parse(list ? "[" + text + "]" : text, nullptr, false);
+    nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
     return value.is_discarded() ? nlohmann::json(text) : value;  // read() then names the key
+  }
+  // "A,B" or "[A, B]" as an array.
+  static nlohmann::json text_as_list(const std::string& text) {
+    return text_as_json(!text.empty() && text.front() == '[' ? text : "[" + text + "]");
   }
 
   std::string context_;
