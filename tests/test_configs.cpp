@@ -1,7 +1,8 @@
 // Every config under configs/ runs with the command its description names, from a copy of the
-// project root (configs/, models/ and build/spikernn), and produces the outputs it names. These are
-// the README's full-size runs (about 7 minutes on 2 cores), so they are their own executable,
-// labelled `configs`.
+// project root (configs/, models/ and build/spikernn), and produces the outputs it names. Grid
+// searches and evaluations run with --trials 40 --noise fast appended (flags override a config), so
+// that the test command stays short: the full-size runs are the main job's (tools/main_job.sh).
+// Their own executable, labelled `configs`.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -101,8 +102,11 @@ TEST(ShippedConfigs, EachRunsWithTheCommandItNames) {
       ASSERT_TRUE(runs.count(run.prerequisite)) << "prerequisite " << run.prerequisite;
       run_once(runs.at(run.prerequisite));
     }
-    const testing::CliRun result =
-        run_shell("cd '" + root.path().string() + "' && " + run.command, root);
+    const bool task_run = run.command.find("spikernn grid-search ") != std::string::npos ||
+                          run.command.find("spikernn eval ") != std::string::npos;
+    const testing::CliRun result = run_shell("cd '" + root.path().string() + "' && " + run.command +
+                                                 (task_run ? " --trials 40 --noise fast" : ""),
+                                             root);
     ASSERT_EQ(result.status, 0) << run.command << "\n" << result.output;
     check_outputs(run, root.path() / "configs");
     done.insert(run.name);
