@@ -31,6 +31,24 @@ TEST(SpikingConfig, DefaultsAreThePorts) {
   EXPECT_FALSE(c.clamp_negative_weights);
 }
 
+TEST(SpikingConfig, DefaultsTakeOverridesLikeThePortsKeywordArguments) {
+  const SpikingConfig c =
+      create_default_spiking_config({{"N", 300}, {"scaling_factor", 25.0}, {"dtype", "float32"}});
+  EXPECT_EQ(c.N, 300);
+  EXPECT_DOUBLE_EQ(c.scaling_factor, 25.0);
+  EXPECT_EQ(c.dtype, FloatType::Float32);
+  EXPECT_DOUBLE_EQ(c.dt, 0.00005);  // the rest keeps the port's defaults
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(create_default_spiking_config({{"lambda", 25.0}}), ConfigError)
+                .find("unknown key 'lambda'"),
+            std::string::npos);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(create_default_spiking_config({{"N", "300"}}), ConfigError)
+                .find("'N'"),
+            std::string::npos);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(create_default_spiking_config({{"downsample", 0}}), ConfigError)
+                .find("downsample"),
+            std::string::npos);
+}
+
 TEST(SpikingConfig, JsonRoundTrip) {
   SpikingConfig c;
   c.N = 300;

@@ -241,6 +241,27 @@ TEST_F(LoaderTest, NonNumericAndNonFiniteValuesAreNamed) {
             std::string::npos);
 }
 
+TEST_F(LoaderTest, UnitsMarkedBothOrNeitherAreRefusedAndNamed) {
+  torch::Tensor inh = model().inh.to(torch::kFloat64);
+  const int64_t exc_unit = model().exc.nonzero()[0].item<int64_t>();
+  const int64_t inh_unit = model().inh.nonzero()[0].item<int64_t>();
+  inh[exc_unit] = 1;  // marked both
+  inh[inh_unit] = 0;  // marked neither
+  const std::string both =
+      error_for(replace(variables_of(model()), "inh", MatVariable("inh", inh)));
+  EXPECT_NE(both.find("model.mat': variable 'inh' and 'exc' both mark unit " +
+                      std::to_string(exc_unit + 1) + ": expected each unit"),
+            std::string::npos)
+      << both;
+  inh[exc_unit] = 0;
+  const std::string neither =
+      error_for(replace(variables_of(model()), "inh", MatVariable("inh", inh)));
+  EXPECT_NE(neither.find("variable 'inh' and 'exc' leave unit " + std::to_string(inh_unit + 1) +
+                         " unmarked"),
+            std::string::npos)
+      << neither;
+}
+
 TEST_F(LoaderTest, MappingFollowsThePortAndCanClamp) {
   const torch::Tensor mapped = mapped_recurrent_weights(model(), false, false);
   EXPECT_TRUE(torch::equal(mapped, torch::matmul(model().w, model().m) * model().som_m));

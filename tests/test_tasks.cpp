@@ -2,6 +2,7 @@
 
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/tasks.hpp"
+#include "spikernn/core/time_grid.hpp"
 #include "spikernn/io/mat_file.hpp"
 #include "test_support.hpp"
 
@@ -56,6 +57,54 @@ TEST(Tasks, ManteHasTheRatePackagesLayout) {
     EXPECT_DOUBLE_EQ(ours.u[1][100].item<double>(), ours.inputs.at("color"));
     EXPECT_DOUBLE_EQ(ours.u[2][100].item<double>(), ours.inputs.at("motion"));
   }
+}
+
+TEST(Tasks, TheOriginalsManteHasItsLayout) {
+  const ManteOriginalTask task;
+  EXPECT_EQ(make_task("mante_original")->name(), "mante-original");
+  for (const std::string context : {"motion", "color"}) {
+    const Trial t = trial_of(task, context, context == "color" ? 3 : 4);
+    ASSERT_EQ(t.u.sizes(), (std::vector<int64_t>{4, 501}));
+    // The context: one-hot on inputs 2-3, held for the whole trial.
+    EXPECT_TRUE(t.u[context == "motion" ? 2 : 3].eq(1).all().item<bool>());
+    EXPECT_TRUE(t.u[context == "motion" ? 3 : 2].eq(0).all().item<bool>());
+    EXPECT_TRUE(has_original_mante_layout(t.u));
+    for (int64_t input : {0, 1}) {
+      // Evidence only over [50, 250), N(±0.5, 1) per column.
+      const torch::Tensor evidence = t.u[input].slice(0, 50, 250);
+      EXPECT_TRUE(evidence.ne(0).all().item<bool>());
+      EXPECT_EQ(t.u[input].slice(0, 0, 50).abs().sum().item<double>(), 0.0);
+      EXPECT_EQ(t.u[input].slice(0, 250).abs().sum().item<double>(), 0.0);
+      const double offset = t.inputs.at(input == 0 ? "motion" : "color");
+      EXPECT_EQ(std::abs(offset), 0.5);
+      EXPECT_NEAR(evidence.mean().item<double>(), offset, 0.3);  // 200 draws: SD of mean 0.07
+      EXPECT_NEAR(evidence.std().item<double>(), 1.0, 0.2);
+    }
+    EXPECT_EQ(t.label, t.inputs.at(context) > 0 ? 1.0 : -1.0);
+  }
+  EXPECT_FALSE(has_original_mante_layout(trial_of(ManteTask(), "color").u));
+}
+
+TEST(Tasks, DownsampledOutputsAreScoredOverTheSameWindowInSeconds) {
+  // A Go trial scored from base step 10,000 (0.5 s): an output pulse at 0.6 s is a response, one
+  // at 0.3 s is not, whatever the downsampling. Downsampled by k, the network's step is k·dt and
+  // its output holds every k-th base step.
+  const GoNoGoTask task;
+  std::mt19937_64 rng(1);
+  const std::vector<Trial> go = {task.generate_stimulus("go", rng)};
+  for (int64_t k : {1, 2, 3}) {
+    const int64_t nt = kStepsPerColumn * ((201 + k - 1) / k - 1);  // the LIF network's steps
+    for (const auto& [first, correct] : {std::pair{12000, true}, {6000, false}}) {
+      const torch::Tensor out = torch::zeros({1, nt}, torch::kFloat64);
+      for (int64_t s = 0; s < nt; ++s)
+        if (s * k >= first && s * k < first + 300) out[0][s] = 1.0;
+      const TaskPerformance p = task.evaluate_performance(outputs_at_base_step(out, k), go);
+      EXPECT_EQ(p.overall_accuracy, correct ? 1.0 : 0.0) << "downsample " << k << ", " << first;
+    }
+  }
+  EXPECT_EQ(outputs_at_base_step(torch::tensor({{1.0, 2.0}}), 3).sizes(),
+            (std::vector<int64_t>{1, 6}));
+  EXPECT_THROW(outputs_at_base_step(torch::tensor({{1.0}}), 0), InvalidArgument);
 }
 
 TEST(Tasks, RandomTrialsAreReproducibleAndMixed) {
@@ -127,6 +176,14 @@ TEST(Tasks, SettingsComeFromJsonStrictly) {
   EXPECT_NE(SPIKERNN_ERROR_MESSAGE(make_task("sudoku"), InvalidArgument).find("known tasks"),
             std::string::npos);
   EXPECT_THROW(trial_of(GoNoGoTask(), "maybe"), InvalidArgument);
+}
+
+TEST(Tasks, ThePortsUnderscoreSpellingNamesTheSameTask) {
+  const auto task = make_task("go_nogo", {{"stim_on", 40}});
+  EXPECT_EQ(task->name(), "go-nogo");
+  EXPECT_EQ(task->settings().at("stim_on"), 40);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(make_task("go__nogo"), InvalidArgument).find("'go__nogo'"),
+            std::string::npos);
 }
 
 // A user's task, registered next to the built-in ones.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command and CI's (.ci/run): builds spikernn with Debian's LibTorch and runs
-# the test suite and the API reference (no Doxygen warning allowed), then the sanitizer and fuzzing
-# job, then the build and tests against the LibTorch 2.x of PyPI's torch wheel. Each stage stops
-# the run at its first failure and says how long it took.
+# the test suite and the API reference (no Doxygen warning allowed), then a second build against
+# the LibTorch 2.x of PyPI's torch wheel under the sanitizers, with its tests and the fuzzers. Each
+# stage stops the run at its first failure and says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/packages.sh
@@ -28,6 +28,5 @@ install_packages doxygen
 stage "build (Debian LibTorch)" bash tools/setup.sh
 stage "tests" ctest --test-dir build --output-on-failure -j "$(nproc)"
 stage "API reference" docs
-stage "sanitizers and fuzzers" bash tools/check_sanitizers.sh
-stage "LibTorch 2.x" bash tools/check_libtorch2.sh
+stage "LibTorch 2.x under sanitizers, fuzzers" bash tools/check_sanitizers.sh
 echo "tools/test.sh: all stages passed in $SECONDS s"

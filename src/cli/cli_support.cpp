@@ -12,6 +12,7 @@
 #include "spikernn/core/json_fields.hpp"
 #include "spikernn/io/atomic_file.hpp"
 #include "spikernn/io/config_file.hpp"
+#include "spikernn/io/grid_search_file.hpp"
 
 namespace spikernn::cli {
 
@@ -103,21 +104,41 @@ void CommandConfig::read_scaling_factors(const std::string& key, std::vector<dou
   }
 }
 
-void CommandConfig::read_engine(SpikingConfig& config) const {
-  read_table(spiking_config_table(), config, EngineFlags::keys());
+void CommandConfig::read_network(SpikingConfig& config) const {
+  read_table(spiking_config_table(), config, NetworkFlags::keys());
 }
 
-const std::vector<std::string>& EngineFlags::keys() {
-  static const std::vector<std::string> k = {"device", "dtype", "engine", "noise",
-                                             "clamp_negative_weights"};
+const std::vector<std::string>& NetworkFlags::keys() {
+  static const std::vector<std::string> k = [] {
+    std::vector<std::string> keys;
+    for (const std::string& key : spiking_config_table().keys())
+      if (key != "N" && key != "scaling_factor" && key != "seed") keys.push_back(key);
+    return keys;
+  }();
   return k;
 }
 
-EngineFlags::EngineFlags() : flags_(spiking_config_table(), keys()) {}
+NetworkFlags::NetworkFlags() : flags_(spiking_config_table(), keys()) {}
 
-void EngineFlags::add_to(CLI::App& command) { flags_.add_to(command); }
+void NetworkFlags::add_to(CLI::App& command) { flags_.add_to(command); }
 
-void EngineFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
+void NetworkFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
+
+namespace {
+
+// "KEY=VALUE" of --task-setting: VALUE as JSON when it parses (numbers, true, arrays), else as a
+// string; the task's table checks it when the task is made.
+void add_task_setting(const std::string& text, nlohmann::json& settings) {
+  const size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw InvalidArgument("--task-setting: expected KEY=VALUE (for example stim_on=50), found '" +
+                          text + "'");
+  const std::string value = text.substr(equals + 1);
+  nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
+  settings[text.substr(0, equals)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
+}
+
+}  // namespace
 
 void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
                           const std::string& trials_help, int64_t default_trials,
@@ -127,8 +148,14 @@ void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
                                       "JSON file with the settings below as snake_case keys "
                                       "(paths relative to it); flags override it");
   model_option_ = command.add_option("--model", model_, model_help);
-  task_option_ =
-      command.add_option("--task", task_, "go-nogo (default), xor or mante, or a registered task");
+  task_option_ = command.add_option(
+      "--task", task_,
+      "go-nogo (default; also go_nogo), xor, mante (the layout the model was trained with) or "
+      "mante-original");
+  command.add_option(
+      "--task-setting", task_setting_,
+      "KEY=VALUE for the task's settings (repeatable; over the config's task_settings), for "
+      "example stim_on=50");
   trials_option_ = command.add_option(
       "--trials", trials_, trials_help + " (default " + std::to_string(default_trials) + ")");
   seed_option_ = command.add_option("--seed", seed_, "Random seed (default 0)");
@@ -136,7 +163,7 @@ void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
       command.add_option("--batch-size", batch_size_,
                          "Trials simulated together (default " + std::to_string(kDefaultBatchSize) +
                              "; results depend on it)");
-  engine_.add_to(command);
+  network_.add_to(command);
   json_option_ = command.add_option("--json", json_, "Write the results as JSON to this file");
   plots_option_ = command.add_option("--plots", plots_, plots_help);
 }
@@ -149,7 +176,7 @@ TaskRunSettings TaskRunFlags::resolve(
   if (config_option_->count()) {
     std::vector<std::string> keys = {"model", "task",       "task_settings", "trials",
                                      "seed",  "batch_size", "json",          "plots"};
-    keys.insert(keys.end(), EngineFlags::keys().begin(), EngineFlags::keys().end());
+    keys.insert(keys.end(), NetworkFlags::keys().begin(), NetworkFlags::keys().end());
     keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
     const CommandConfig c = load_command_config(config_, keys, {"model", "json", "plots"});
     c.read("model", s.model);
@@ -160,18 +187,21 @@ TaskRunSettings TaskRunFlags::resolve(
     c.read("batch_size", s.batch_size);
     c.read("json", s.json);
     c.read("plots", s.plots);
-    c.read_engine(s.config);
+    c.read_network(s.config);
     read_extra(c);
   }
   if (model_option_->count()) s.model = model_;
   if (task_option_->count()) s.task = task_;
+  for (const std::string& setting : task_setting_) add_task_setting(setting, s.task_settings);
   if (trials_option_->count()) s.trials = trials_;
   if (seed_option_->count()) s.seed = seed_;
   if (batch_option_->count()) s.batch_size = batch_size_;
   if (json_option_->count()) s.json = json_;
   if (plots_option_->count()) s.plots = plots_;
-  engine_.apply(s.config);
+  network_.apply(s.config);
   if (s.model.empty()) throw InvalidArgument("--model: required (or 'model' in --config)");
+  s.models = mat_files_in(s.model);
+  s.folder = fs::is_directory(s.model);
   validate_spiking_config(s.config);
   if (!s.json.empty()) check_writable_destination(s.json);
   return s;

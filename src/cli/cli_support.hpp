@@ -28,8 +28,8 @@ class CommandConfig {
   void read_seed(const std::string& key, uint64_t& out) const;
   // A "START:STOP:STEP" / "A,B,C" string or an array of numbers.
   void read_scaling_factors(const std::string& key, std::vector<double>& out) const;
-  // The engine keys (see EngineFlags) into `config`.
-  void read_engine(SpikingConfig& config) const;
+  // The network keys (see NetworkFlags) into `config`.
+  void read_network(SpikingConfig& config) const;
   // The keys of `table` (those in `only`, when given) that the file has, through the table.
   template <typename S>
   void read_table(const SettingsTable<S>& table, S& out,
@@ -62,11 +62,12 @@ inline CommandConfig load_command_config(const std::string& path, std::vector<st
   return CommandConfig(path, std::move(keys), path_keys);
 }
 
-// The flags every command has for how the network runs: --device, --dtype, --engine, --noise,
-// --clamp-negative-weights (config keys device, dtype, engine, noise, clamp_negative_weights).
-class EngineFlags {
+// The flags every command has for the network and how it runs: one per SpikingConfig key but N
+// (the model's), scaling_factor and seed (each command's own): --dt, --downsample, --tref, ...,
+// --use-initial-weights, --device, --dtype, --engine, --noise, --clamp-negative-weights.
+class NetworkFlags {
  public:
-  EngineFlags();
+  NetworkFlags();
   static const std::vector<std::string>& keys();
   void add_to(CLI::App& command);
   void apply(SpikingConfig& config) const;  // the flags that were given override `config`
@@ -80,6 +81,8 @@ class EngineFlags {
 // overridden by its flag.
 struct TaskRunSettings {
   std::string model, task = "go-nogo", json, plots;
+  std::vector<std::string> models;  // the model file, or every .mat file of the model folder
+  bool folder = false;              // whether `model` names a folder
   nlohmann::json task_settings = nlohmann::json::object();
   int64_t trials = 0, batch_size = kDefaultBatchSize;  // trials: the command's default
   uint64_t seed = 0;
@@ -102,7 +105,8 @@ class TaskRunFlags {
   std::string config_, model_, task_, json_, plots_;
   int64_t trials_ = 0, batch_size_ = 0, default_trials_ = 0;
   uint64_t seed_ = 0;
-  EngineFlags engine_;
+  NetworkFlags network_;
+  std::vector<std::string> task_setting_;
   CLI::Option *config_option_ = nullptr, *model_option_ = nullptr, *task_option_ = nullptr,
               *json_option_ = nullptr, *plots_option_ = nullptr, *trials_option_ = nullptr,
               *batch_option_ = nullptr, *seed_option_ = nullptr;

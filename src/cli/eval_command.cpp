@@ -63,7 +63,6 @@ void add_eval_command(CLI::App& app) {
           "--scaling-factor (or 'scaling_factor'): expected a positive, finite "
           "λ, found " +
           std::to_string(*o.scaling_factor));
-    o.model_path = s.model;
     o.task = s.task;
     o.task_settings = s.task_settings;
     o.n_trials = s.trials;
@@ -74,17 +73,26 @@ void add_eval_command(CLI::App& app) {
 
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
-    ProgressBar progress("eval " + std::filesystem::path(s.model).filename().string(), s.trials);
-    o.on_progress = [&](int64_t done, int64_t) { progress.update(done); };
-    const EvaluationResult r = evaluate_task(o);
-    progress.finish();
-    print_warnings(r.warnings);
-    print_metrics(r);
+    nlohmann::json results = nlohmann::json::array();
+    for (const std::string& model : s.models) {
+      o.model_path = model;
+      ProgressBar progress("eval " + std::filesystem::path(model).filename().string(), s.trials);
+      o.on_progress = [&](int64_t done, int64_t) { progress.update(done); };
+      const EvaluationResult r = evaluate_task(o);
+      progress.finish();
+      print_warnings(r.warnings);
+      print_metrics(r);
+      results.push_back(r);
+    }
     if (!s.json.empty()) {
-      nlohmann::json j = r;
+      // One model: its result with the config (and the λ used); a folder: one entry per model,
+      // as grid-search writes them.
+      nlohmann::json config = s;
+      if (!s.folder) config["scaling_factor"] = results.front()["scaling_factor"];
+      if (s.folder && o.scaling_factor) config["scaling_factor"] = *o.scaling_factor;
+      nlohmann::json j = !s.folder ? results.front() : nlohmann::json{{"results", results}};
       j["spikernn_version"] = version();
-      j["config"] = s;
-      j["config"]["scaling_factor"] = r.scaling_factor;
+      j["config"] = config;
       write_text_file(s.json, j.dump(2));
     }
   });

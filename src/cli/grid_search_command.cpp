@@ -73,15 +73,23 @@ void add_grid_search_command(CLI::App& app) {
   auto* no_write = cmd->add_flag("--no-write", f->no_write,
                                  "Leave the model file untouched (default: store "
                                  "opt_scaling_factor, all_perfs, scaling_factors)");
+  auto* force_flag =
+      cmd->add_flag("--force",
+                    "With a folder: search again the models that already hold opt_scaling_factor "
+                    "(default: skip them, as the MATLAB original does, so that an interrupted "
+                    "search resumes)");
 
   cmd->callback([=] {
     GridSearchOptions o;
     o.scaling_factors = o.factors();
+    bool force = false;
     const TaskRunSettings s =
-        f->run.resolve({"scaling_factors", "write_to_model"}, [&](const CommandConfig& c) {
+        f->run.resolve({"scaling_factors", "write_to_model", "force"}, [&](const CommandConfig& c) {
           c.read_scaling_factors("scaling_factors", o.scaling_factors);
           c.read("write_to_model", o.write_to_model);
+          c.read("force", force);
         });
+    if (force_flag->count()) force = true;
     if (factors->count()) o.scaling_factors = parse_scaling_factors(f->scaling_factors);
     if (no_write->count()) o.write_to_model = false;
     o.task_type = s.task;
@@ -95,12 +103,19 @@ void add_grid_search_command(CLI::App& app) {
     InterruptGuard interrupt;
     o.cancel = &interrupt.flag();
     nlohmann::json all = nlohmann::json::array();
-    const std::vector<std::string> files = mat_files_in(s.model);
-    // Every file of a folder is checked against the task first, so that a misfit does not stop
-    // the run after the searches before it.
-    if (files.size() > 1)
-      for (const std::string& file : files)
-        prepare_task_run(load_rate_model(file), s.task, s.task_settings, s.config, 1.0);
+    std::vector<std::string> files;
+    for (const std::string& file : s.models) {
+      const RateModel model = load_rate_model(file);
+      if (s.folder && o.write_to_model && !force && model.opt_scaling_factor) {
+        std::printf("%s: skipped, it holds opt_scaling_factor = %g (--force searches it again)\n",
+                    file.c_str(), *model.opt_scaling_factor);
+        continue;
+      }
+      // Every file of a folder is checked against the task first, so that a misfit does not
+      // stop the run after the searches before it.
+      if (s.folder) prepare_task_run(model, s.task, s.task_settings, s.config, 1.0);
+      files.push_back(file);
+    }
     for (const std::string& file : files) {
       o.model_path = file;
       ProgressBar progress("grid search " + fs::path(file).filename().string(),
@@ -118,6 +133,7 @@ void add_grid_search_command(CLI::App& app) {
       nlohmann::json config = s;
       config["scaling_factors"] = o.scaling_factors;
       config["write_to_model"] = o.write_to_model;
+      config["force"] = force;
       write_text_file(
           s.json,
           nlohmann::json{{"spikernn_version", version()}, {"config", config}, {"results", all}}

@@ -23,10 +23,8 @@ struct SimulateFlags {
   std::string config, model, stimulus, stims_mode, record, output;
   double scaling_factor = 0;
   std::vector<int64_t> stims_dur, stims_units;
-  int64_t downsample = 1;
   uint64_t seed = 0;
-  bool use_initial_weights = false;
-  EngineFlags engine;
+  NetworkFlags network;
 };
 
 double scaling_factor_for(const SimulateSettings& s, const RateModel& model) {
@@ -147,12 +145,8 @@ void add_simulate_command(CLI::App& app) {
   auto* units = cmd->add_option("--stims-units", flags->stims_units,
                                 "Stimulated units, 0-based, comma-separated")
                     ->delimiter(',');
-  auto* downsample = cmd->add_option("--downsample", flags->downsample,
-                                     "Keep every K-th stimulus column; the step becomes K·dt");
-  auto* initial = cmd->add_flag("--use-initial-weights", flags->use_initial_weights,
-                                "Map the initial weights w0 instead of the trained w");
   auto* seed = cmd->add_option("--seed", flags->seed, "Random seed (default: drawn, and printed)");
-  flags->engine.add_to(*cmd);
+  flags->network.add_to(*cmd);
   auto* record =
       cmd->add_option("--record", flags->record,
                       "Outputs to keep: all, or a list of W,REC,spk,rs,IPSCs,all_fr,out");
@@ -169,10 +163,8 @@ void add_simulate_command(CLI::App& app) {
     if (mode->count()) s.stims.mode = parse_stim_mode(f.stims_mode, "--stims-mode");
     if (dur->count()) s.stims.dur[0] = f.stims_dur.at(0), s.stims.dur[1] = f.stims_dur.at(1);
     if (units->count()) s.stims.units = f.stims_units;
-    if (downsample->count()) s.spiking.downsample = f.downsample;
-    if (initial->count()) s.spiking.use_initial_weights = true;
     if (seed->count()) s.spiking.seed = f.seed;
-    f.engine.apply(s.spiking);
+    f.network.apply(s.spiking);
     if (record->count()) s.record = f.record;
     if (output->count()) s.output = f.output;
     run_simulate(std::move(s));

@@ -28,8 +28,10 @@ double sd_of(const std::vector<double>& v) {
 }
 
 // Time (s) of the trial's first stimulus column; columns are kStepsPerColumn base steps apart.
+// The first column where an input leaves its initial value: a context held for the whole trial
+// (the original's Mante) is not a stimulus onset.
 double onset_seconds(const Trial& trial, double base_dt) {
-  const torch::Tensor active = trial.u.ne(0).any(0).nonzero();
+  const torch::Tensor active = trial.u.ne(trial.u.slice(1, 0, 1)).any(0).nonzero();
   return active.numel() == 0
              ? 0.0
              : active[0].item<double>() * static_cast<double>(kStepsPerColumn) * base_dt;
@@ -98,7 +100,6 @@ EvaluationResult evaluate_task(const RateModel& rate_model, const EvaluationSett
   const auto& task = setup.task;
   const LIFNetwork& network = setup.network;
   const double lambda = setup.scaling_factor;
-  const int64_t step_per_column = kStepsPerColumn / o.config.downsample;
 
   std::mt19937_64 rng(o.seed);
   const std::vector<Trial> trials = task->sample_trials(o.n_trials, rng);
@@ -111,6 +112,10 @@ EvaluationResult evaluate_task(const RateModel& rate_model, const EvaluationSett
     run_options.on_progress = [&](int64_t done) { o.on_progress(done, o.n_trials); };
   TrialRunResult run = run_trials(*network, trials, run_options);
   run.outs = run.outs.cpu();
+  // Scored, timed and compared at the base step, so that every window is the same in seconds
+  // whatever the downsampling.
+  const torch::Tensor outs = outputs_at_base_step(run.outs, o.config.downsample);
+  const double dt = o.config.dt;
   run.all_fr = run.all_fr.cpu();
 
   EvaluationResult r;
@@ -120,25 +125,25 @@ EvaluationResult evaluate_task(const RateModel& rate_model, const EvaluationSett
   r.scaling_factor = lambda;
   r.n_trials = o.n_trials;
   r.seed = o.seed;
-  r.performance = task->evaluate_performance(run.outs, trials);
+  r.performance = task->evaluate_performance(outs, trials);
   std::vector<double> correlations;
   for (size_t i = 0; i < trials.size(); ++i) {
     const Trial& trial = trials[i];
-    const torch::Tensor out = run.outs[static_cast<int64_t>(i)];
+    const torch::Tensor out = outs[static_cast<int64_t>(i)];
     if (trial.label != 0 && task->evaluate_trial(out, trial)) {
       const auto t = crossing_time(out, trial.label > 0 ? 1.0 : -1.0, task->decision_threshold(),
-                                   onset_seconds(trial, o.config.dt), run.dt);
+                                   onset_seconds(trial, dt), dt);
       if (t) r.response_times.push_back(*t);
     }
     const torch::Tensor rate = rate_network_output(model, trial.u);
     const torch::Tensor steps =
-        torch::arange(1, rate.size(0) + 1, torch::kLong) * step_per_column - 1;
+        torch::arange(1, rate.size(0) + 1, torch::kLong) * kStepsPerColumn - 1;
     const double c = pearson(out.index_select(0, steps.clamp_max(out.size(0) - 1)), rate);
     if (!std::isnan(c)) correlations.push_back(c);
   }
   r.response_time_mean = mean_of(r.response_times);
   r.response_time_sd = sd_of(r.response_times);
-  r.psychometric = psychometric_curves(*task, trials, run.outs);
+  r.psychometric = psychometric_curves(*task, trials, outs);
   const torch::Tensor rates = run.all_fr.mean(0);
   r.exc_rate_hz = rates.index({model.exc}).mean().item<double>();
   r.inh_rate_hz =

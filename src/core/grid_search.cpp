@@ -110,7 +110,8 @@ GridSearchResult search_scaling_factor(const RateModel& model, const GridSearchS
                         " interrupted after " + std::to_string(k) + " of " +
                         std::to_string(factors.size()) + " scaling factors");
     }
-    const TaskPerformance p = task.evaluate_performance(r.outs.cpu(), trials);
+    const TaskPerformance p = task.evaluate_performance(
+        outputs_at_base_step(r.outs.cpu(), options.config.downsample), trials);
     result.accuracy.push_back(p.overall_accuracy);
     result.condition_accuracy.push_back(p.condition_accuracy);
   }

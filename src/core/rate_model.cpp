@@ -64,6 +64,27 @@ double scalar_of(const RateModel& model, const std::string& name, const torch::T
   return t.reshape({}).item<double>();
 }
 
+// Dale's principle: each unit is inhibitory or excitatory, never both or neither. Names the first
+// units of each kind of mismatch (1-based, as MATLAB counts).
+void expect_one_type_per_unit(const RateModel& model) {
+  const auto units = [](const torch::Tensor& mask) {
+    const torch::Tensor index = mask.nonzero().flatten();
+    std::string list;
+    for (int64_t k = 0; k < std::min<int64_t>(index.numel(), 10); ++k)
+      list += (k ? ", " : "") + std::to_string(index[k].item<int64_t>() + 1);
+    if (index.numel() > 10) list += ", ... (" + std::to_string(index.numel()) + " units)";
+    return list;
+  };
+  const torch::Tensor both = model.inh.logical_and(model.exc);
+  if (both.any().item<bool>())
+    throw ModelFormatError(where(model, "inh") + " and 'exc' both mark unit " + units(both) +
+                           ": expected each unit to be either inhibitory or excitatory");
+  const torch::Tensor neither = model.inh.logical_or(model.exc).logical_not();
+  if (neither.any().item<bool>())
+    throw ModelFormatError(where(model, "inh") + " and 'exc' leave unit " + units(neither) +
+                           " unmarked: expected each unit to be either inhibitory or excitatory");
+}
+
 }  // namespace
 
 int64_t RateModel::negative_weight_count() const {
@@ -109,7 +130,10 @@ RateModel rate_model_from_arrays(const std::map<std::string, torch::Tensor>& arr
   model.taus_gaus = flatten_vector(trained_taus ? required("taus_gaus") : get("taus_gaus"));
   model.taus_gaus0 = flatten_vector(trained_taus ? required("taus_gaus0") : get("taus_gaus0"));
   if (const torch::Tensor b = get("b_out"); b.defined()) model.b_out = scalar_of(model, "b_out", b);
-  if (const torch::Tensor f = get("opt_scaling_factor"); f.defined())
+  if (model.n_inputs() == 4) model.last_stimulus = get("u");
+  // NaN is the MATLAB grid search's claim on a file it has not finished: no λ yet.
+  if (const torch::Tensor f = get("opt_scaling_factor");
+      f.defined() && !f.isnan().all().item<bool>())
     model.opt_scaling_factor = scalar_of(model, "opt_scaling_factor", f);
 
   validate_rate_model(model);
@@ -118,6 +142,7 @@ RateModel rate_model_from_arrays(const std::map<std::string, torch::Tensor>& arr
   expect_binary(model, "exc", model.exc);
   model.inh = model.inh.to(torch::kBool);
   model.exc = model.exc.to(torch::kBool);
+  expect_one_type_per_unit(model);
   return model;
 }
 

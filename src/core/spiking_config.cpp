@@ -84,9 +84,9 @@ torch::Dtype SpikingConfig::torch_dtype() const {
   return dtype == FloatType::Float32 ? torch::kFloat32 : torch::kFloat64;
 }
 
-SpikingConfig create_default_spiking_config() {
+SpikingConfig create_default_spiking_config(const nlohmann::json& overrides) {
   SpikingConfig config;
-  validate_spiking_config(config);
+  from_json(overrides, config);
   return config;
 }
 

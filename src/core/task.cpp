@@ -1,5 +1,6 @@
 #include "spikernn/core/task.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 #include "spikernn/core/error.hpp"
@@ -64,6 +65,13 @@ bool signed_response_correct(const torch::Tensor& out, int64_t from, double labe
                    : window.min().item<double>() < -threshold;
 }
 
+torch::Tensor outputs_at_base_step(const torch::Tensor& outs, int64_t downsample) {
+  if (downsample < 1)
+    throw InvalidArgument("downsample: expected an integer >= 1, found " +
+                          std::to_string(downsample));
+  return downsample == 1 ? outs : outs.repeat_interleave(downsample, -1);
+}
+
 double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 
 namespace {
@@ -73,7 +81,9 @@ struct Registry {
   std::map<std::string, TaskFactory> factories{
       {"go-nogo", [](const nlohmann::json& j) { return std::make_unique<GoNoGoTask>(j); }},
       {"xor", [](const nlohmann::json& j) { return std::make_unique<XorTask>(j); }},
-      {"mante", [](const nlohmann::json& j) { return std::make_unique<ManteTask>(j); }}};
+      {"mante", [](const nlohmann::json& j) { return std::make_unique<ManteTask>(j); }},
+      {"mante-original",
+       [](const nlohmann::json& j) { return std::make_unique<ManteOriginalTask>(j); }}};
 };
 
 Registry& registry() {
@@ -92,8 +102,13 @@ std::unique_ptr<AbstractSpikingTask> make_task(const std::string& name,
                                                const nlohmann::json& settings) {
   TaskFactory factory;
   {
+    // The port spells Go-NoGo "go_nogo" in its evaluation and "go-nogo" in its grid search: a
+    // name not registered as written is looked up with its underscores as hyphens.
+    std::string hyphenated = name;
+    std::replace(hyphenated.begin(), hyphenated.end(), '_', '-');
     std::lock_guard<std::mutex> lock(registry().mutex);
     auto it = registry().factories.find(name);
+    if (it == registry().factories.end()) it = registry().factories.find(hyphenated);
     if (it != registry().factories.end()) factory = it->second;
   }
   if (!factory) {

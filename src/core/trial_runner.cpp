@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "spikernn/core/error.hpp"
+#include "spikernn/core/tasks.hpp"
 #include "splitmix64.hpp"
 
 namespace spikernn {
@@ -14,7 +15,7 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
   const std::string model_path = model.path.empty() ? "rate model" : "'" + model.path + "'";
   TaskSetup setup;
   setup.model = std::move(model);
-  setup.task = make_task(task, task_settings);
+  setup.task = make_task(task_for_model(task, setup.model), task_settings);
   if (setup.task->n_inputs() != setup.model.n_inputs())
     throw InvalidArgument("task '" + setup.task->name() + "' has " +
                           std::to_string(setup.task->n_inputs()) + " inputs, but " + model_path +
@@ -28,6 +29,13 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
   config.scaling_factor = *scaling_factor;
   setup.network = LIFNetwork(config, setup.model);
   return setup;
+}
+
+std::string task_for_model(const std::string& task, const RateModel& model) {
+  if (task != "mante") return task;
+  if (model.task == "mante-original" || has_original_mante_layout(model.last_stimulus))
+    return "mante-original";
+  return task;
 }
 
 uint64_t batch_seed(uint64_t seed, int64_t index) {

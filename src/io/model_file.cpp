@@ -21,8 +21,13 @@ RateModel load_rate_model(const std::string& path) {
     if (trained_taus || mat.has(name)) arrays[name] = mat.read_numeric(name);
   for (const char* name : {"w0", "b_out", "opt_scaling_factor"})
     if (mat.has(name)) arrays[name] = mat.read_numeric(name);
-  return rate_model_from_arrays(arrays, path,
-                                mat.has("activation") ? mat.read_string("activation") : "sigmoid");
+  // The last training stimulus tells the original's Mante layout from the port's (4 inputs each).
+  if (mat.has("u") && arrays["w_in"].dim() == 2 && arrays["w_in"].size(1) == 4)
+    arrays["u"] = mat.read_numeric("u");
+  RateModel model = rate_model_from_arrays(
+      arrays, path, mat.has("activation") ? mat.read_string("activation") : "sigmoid");
+  if (mat.has("task")) model.task = mat.read_string("task");
+  return model;
 }
 
 SimulationResult LIF_network_fnc(const std::string& model_path, double scaling_factor,
@@ -78,7 +83,9 @@ void save_trained_model(const TrainingResult& r, const std::string& path) {
       {"tr", torch::tensor(r.trials - 1, torch::kLong)},
       MatVariable::string("activation", net->options.activation()),
       MatVariable::string("task", r.task),
-      MatVariable::string("task_settings", r.task_settings.dump())};
+      MatVariable::string("task_settings", r.task_settings.dump()),
+      // The settings as `spikernn train --config` takes them, so that the run can be repeated.
+      MatVariable::string("config", training_options_table().write(r.options).dump())};
   const std::string module_path = std::filesystem::path(path).replace_extension(".pt").string();
   const std::string temporary = temporary_name_for(module_path);
   try {

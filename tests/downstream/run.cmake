@@ -62,6 +62,8 @@ if(CUDA_COMPILER)
   list(APPEND cuda_args "-DCMAKE_CUDA_COMPILER=${CUDA_COMPILER}")
 endif()
 execute_process(COMMAND "${CMAKE_COMMAND}" -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" ${cuda_args}
+                        "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}"
+                        "-DCMAKE_EXE_LINKER_FLAGS=${EXE_LINKER_FLAGS}"
                         "-DCMAKE_PREFIX_PATH=${prefix};${EXTRA_PREFIX_PATH}" -DCMAKE_BUILD_TYPE=Release
                         "-DREADME_SNIPPETS=${WORK_DIR}/readme_snippets.cpp"
                 RESULT_VARIABLE rc)

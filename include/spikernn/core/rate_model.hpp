@@ -29,6 +29,8 @@ struct RateModel {
   std::optional<double> b_out;               ///< readout bias, when present
   std::optional<double> opt_scaling_factor;  ///< λ stored by a grid search, when present
   std::string activation = "sigmoid";        ///< rate activation: sigmoid, clipped_relu, softplus
+  std::string task;             ///< the task the file records (spikernn's trainer), or ""
+  torch::Tensor last_stimulus;  ///< the last training stimulus `u` (4-input models), if saved
 
   int64_t n_inputs() const { return w_in.size(1); }
   /// Entries of `w` below zero among connections the rate network's ReLU(w) never used.
@@ -39,7 +41,8 @@ struct RateModel {
 /// original) saves them: any numeric or logical dtype (converted to float64 on the CPU), vectors
 /// 1-D, as rows or as columns, N and the other scalars as 0-D or 1 × 1. Required: N, w, m, som_m,
 /// w_in, w_out, inh, exc, taus, and taus_gaus and taus_gaus0 when taus holds [min, max]; optional:
-/// w0, b_out, opt_scaling_factor; others are ignored. `source` names the model in errors (a file
+/// w0, b_out, opt_scaling_factor, u (kept as `last_stimulus` for a 4-input model); others are
+/// ignored. `source` names the model in errors (a file
 /// path, or "" for "rate model"). Throws ModelFormatError naming the variable, what was expected
 /// and what was found for a missing, mis-shaped or non-finite array, or an `N` that disagrees.
 RateModel rate_model_from_arrays(const std::map<std::string, torch::Tensor>& arrays,

@@ -61,8 +61,12 @@ struct SpikingConfig {
 /// The keys, help and JSON form of every SpikingConfig field (the reference of docs/cli.md).
 const SettingsTable<SpikingConfig>& spiking_config_table();
 
-/// The port's defaults, validated.
-SpikingConfig create_default_spiking_config();
+/// The port's defaults with `overrides` applied, validated: the port's
+/// `create_default_spiking_config(**kwargs)`, as `create_default_spiking_config({{"N", 300},
+/// {"scaling_factor", 25.0}})`. Throws ConfigError naming the key for an unknown key, a value of
+/// the wrong type or an invalid value.
+SpikingConfig create_default_spiking_config(
+    const nlohmann::json& overrides = nlohmann::json::object());
 
 /// The port's rules (N > 0, dt > 0, downsample >= 1, λ > 0, tref >= 0, tm > 0, tr > 0,
 /// vpeak > vreset) plus finite values, a known dtype and a parseable device. Throws ConfigError.

@@ -76,13 +76,19 @@ class AbstractSpikingTask {
                                        const std::vector<Trial>& trials) const;
 };
 
+/// The outputs of a run downsampled by `downsample` (n × nt), each step held over the base steps
+/// (of dt) it spans: n × nt·downsample. Task windows count base steps (`score_from_step`), so
+/// scoring these scores the same window in seconds whatever the downsampling.
+torch::Tensor outputs_at_base_step(const torch::Tensor& outs, int64_t downsample);
+
 using TaskFactory = std::function<std::unique_ptr<AbstractSpikingTask>(const nlohmann::json&)>;
 
 /// Adds (or replaces) a task under `name`; the factory gets the task's JSON settings ({} for
 /// defaults) and throws ConfigError for bad ones.
 void register_task(const std::string& name, TaskFactory factory);
 /// The registered task `name` ("go-nogo", "xor", "mante", or a user's), with `settings` applied.
-/// Throws InvalidArgument for an unknown name, listing the known ones.
+/// A name not registered as written is looked up with its underscores as hyphens, so the port's
+/// "go_nogo" is "go-nogo". Throws InvalidArgument for an unknown name, listing the known ones.
 std::unique_ptr<AbstractSpikingTask> make_task(
     const std::string& name, const nlohmann::json& settings = nlohmann::json::object());
 std::vector<std::string> registered_tasks();

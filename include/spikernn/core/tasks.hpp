@@ -112,6 +112,49 @@ class ManteTask : public AbstractSpikingTask {
   ManteSettings s_;
 };
 
+/// Context-dependent integration as the TensorFlow/MATLAB original trains and grid-searches it
+/// (rkim35/spikeRNN `generate_input_stim_mante`, `lambda_grid_search.m`): inputs 0 and 1 carry
+/// the motion and color evidence over [stim_on, stim_on + stim_dur), each column drawn
+/// N(±evidence_offset, evidence_sd²) with the sign fixed per trial; inputs 2 and 3 are a one-hot
+/// context (motion, color) held for the whole trial. Label: the sign of the relevant evidence.
+/// Correct: max(out[score_from_step:]) > threshold for +1, min(...) < −threshold for −1.
+struct ManteOriginalSettings {
+  int64_t columns = 501, stim_on = 50, stim_dur = 200;
+  double evidence_offset = 0.5, evidence_sd = 1.0;
+  int64_t score_from_step = 26000;
+  double threshold = 0.7;
+};
+/// The keys and help of every ManteOriginalSettings field (the task_settings of a config).
+const SettingsTable<ManteOriginalSettings>& mante_original_settings_table();
+
+class ManteOriginalTask : public AbstractSpikingTask {
+ public:
+  explicit ManteOriginalTask(ManteOriginalSettings settings = {});
+  explicit ManteOriginalTask(const nlohmann::json& settings);
+  std::string name() const override { return "mante-original"; }
+  int64_t n_inputs() const override { return 4; }
+  int64_t columns() const override { return s_.columns; }
+  std::vector<std::string> conditions() const override { return {"motion", "color"}; }
+  nlohmann::json settings() const override;
+  Trial generate_stimulus(const std::string& condition, std::mt19937_64& rng) const override;
+  bool evaluate_trial(const torch::Tensor& out, const Trial& trial) const override;
+  int64_t response_onset_step() const override { return s_.score_from_step; }
+  double decision_threshold() const override { return s_.threshold; }
+  std::vector<std::string> graded_inputs() const override { return {"motion", "color"}; }
+  /// The original's target: from the end of the stimulus to the end of the trial.
+  std::pair<int64_t, int64_t> target_window() const override {
+    return {s_.stim_on + s_.stim_dur, s_.columns - 1};
+  }
+
+ private:
+  ManteOriginalSettings s_;
+};
+
+/// Whether a 4-input stimulus `u` has the original's Mante layout: inputs 2 and 3 a one-hot
+/// context held for the whole trial (the port's layout keeps input 3 at zero). Used on the last
+/// training stimulus that both the original and the port save with a model (`u`).
+bool has_original_mante_layout(const torch::Tensor& u);
+
 /// Scoring shared by the tasks: for label > 0, max(out[from:]) > threshold; otherwise
 /// min(out[from:]) < −threshold.
 bool signed_response_correct(const torch::Tensor& out, int64_t from, double label,

@@ -38,8 +38,15 @@ struct TrialRunResult {
   double dt = 0;
 };
 
+/// The task "mante" names, for `model`: the original's layout ("mante-original") when the model
+/// records that task or its last training stimulus has the original's context inputs, else the
+/// port's ("mante"). Both have 4 inputs, so the input count alone cannot tell them apart. Other
+/// names are returned as given.
+std::string task_for_model(const std::string& task, const RateModel& model);
+
 /// What a grid search or an evaluation starts from: the model, a task that fits it, and the
-/// network at λ (`scaling_factor`, else the model's opt_scaling_factor, else InvalidArgument).
+/// network at λ (`scaling_factor`, else the model's opt_scaling_factor, else InvalidArgument). The
+/// task is `task_for_model(task, model)`.
 struct TaskSetup {
   RateModel model;
   std::unique_ptr<AbstractSpikingTask> task;
