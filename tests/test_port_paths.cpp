@@ -68,42 +68,49 @@ TEST(Reruns, SimulatesRecordedConfigRerunsToTheSameSpikes) {
   EXPECT_TRUE(torch::equal(MatReader(dir.file("a.mat")).read_numeric("spk"), spikes));
 }
 
+// Runs `command` (which writes the JSON file `output`), then the command again with the `config`
+// that file recorded; returns both outputs without their timings.
+std::pair<json, json> run_and_rerun(const std::string& command, const std::string& output,
+                                    const ScratchDir& dir) {
+  const CliRun first = run_cli(command, dir);
+  EXPECT_EQ(first.status, 0) << first.output;
+  json before = read_json(output);
+  const std::string verb = command.substr(0, command.find(' '));
+  const CliRun again =
+      run_cli(verb + " --config " + write_config(before.at("config"), dir.file("c.json")), dir);
+  EXPECT_EQ(again.status, 0) << again.output;
+  json after = read_json(output);
+  for (json* j : {&before, &after}) {
+    j->erase("seconds");
+    if (j->contains("results"))
+      for (json& result : j->at("results")) result.erase("seconds");
+  }
+  return {before, after};
+}
+
 TEST(Reruns, EvalsRecordedConfigRerunsToTheSameResult) {
   ScratchDir dir;
   // The command (with short trials), then its recorded config given back.
-  const CliRun first = run_cli("eval --model " + kGoNoGoModel +
-                                   " --task go-nogo --scaling-factor 20 --trials 10 --downsample 2"
-                                   " --use-initial-weights --json " +
-                                   dir.file("e.json") + kShortGoNoGo,
-                               dir);
-  ASSERT_EQ(first.status, 0) << first.output;
-  json before = read_json(dir.file("e.json"));
+  const auto [before, after] = run_and_rerun(
+      "eval --model " + kGoNoGoModel +
+          " --task go-nogo --scaling-factor 20 --trials 10 --downsample 2 --use-initial-weights"
+          " --json " +
+          dir.file("e.json") + kShortGoNoGo,
+      dir.file("e.json"), dir);
   EXPECT_EQ(before.at("config").at("downsample"), 2);
   EXPECT_EQ(before.at("config").at("use_initial_weights"), true);
   EXPECT_EQ(before.at("config").at("task_settings").at("columns"), 61);
-  const CliRun again =
-      run_cli("eval --config " + write_config(before.at("config"), dir.file("c.json")), dir);
-  ASSERT_EQ(again.status, 0) << again.output;
-  json after = read_json(dir.file("e.json"));
-  for (json* j : {&before, &after}) j->erase("seconds");
   EXPECT_EQ(after, before);
 }
 
 TEST(Reruns, GridSearchsRecordedConfigRerunsToTheSameResult) {
   ScratchDir dir;
-  const CliRun first = run_cli("grid-search --model " + kGoNoGoModel +
-                                   " --task go_nogo --trials 4 --scaling-factors 20,40 --no-write"
-                                   " --downsample 3 --json " +
-                                   dir.file("g.json") + kShortGoNoGo,
-                               dir);
-  ASSERT_EQ(first.status, 0) << first.output;
-  json before = read_json(dir.file("g.json"));
+  const auto [before, after] = run_and_rerun(
+      "grid-search --model " + kGoNoGoModel +
+          " --task go_nogo --trials 4 --scaling-factors 20,40 --no-write --downsample 3 --json " +
+          dir.file("g.json") + kShortGoNoGo,
+      dir.file("g.json"), dir);
   EXPECT_EQ(before.at("config").at("write_to_model"), false);
-  const CliRun again =
-      run_cli("grid-search --config " + write_config(before.at("config"), dir.file("c.json")), dir);
-  ASSERT_EQ(again.status, 0) << again.output;
-  json after = read_json(dir.file("g.json"));
-  for (json* j : {&before, &after}) j->at("results").at(0).erase("seconds");
   EXPECT_EQ(after, before);
   EXPECT_EQ(after.at("results").at(0).at("task"), "go-nogo");
 }

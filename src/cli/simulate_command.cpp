@@ -156,7 +156,8 @@ void add_simulate_command(CLI::App& app) {
 
   cmd->callback([=] {
     const SimulateFlags& f = *flags;
-    SimulateSettings s = config->count() ? load_simulate_settings(f.config) : SimulateSettings{};
+    SimulateSettings s;
+    if (config->count()) s = load_simulate_settings(f.config);
     if (model->count()) s.model = f.model;
     if (lambda->count()) s.scaling_factor = f.scaling_factor;
     if (stimulus->count()) s.stimulus = f.stimulus;

@@ -89,29 +89,33 @@ GridSearchResult search_scaling_factor(const RateModel& model, const GridSearchS
   result.warnings = network->warnings();
   const int64_t n = options.n_trials_per_factor;
   const int64_t total = n * static_cast<int64_t>(factors.size());
-  for (size_t k = 0; k < factors.size(); ++k) {
-    network->set_scaling_factor(factors[k]);
-    TrialRunOptions run;
-    run.seed = options.seed;
-    run.batch_size = options.batch_size;
-    run.parallel = options.parallel;
-    run.record = Record::parse("out");
-    run.cancel = options.cancel;
-    if (options.on_progress)
-      run.on_progress = [&](int64_t done) {
-        options.on_progress(static_cast<int64_t>(k) * n + done, total);
-      };
-    TrialRunResult r;
-    try {
-      r = run_trials(*network, trials, run);
-    } catch (const Interrupted&) {
-      throw Interrupted("grid search of " +
-                        (model.path.empty() ? std::string("the model") : "'" + model.path + "'") +
-                        " interrupted after " + std::to_string(k) + " of " +
-                        std::to_string(factors.size()) + " scaling factors");
-    }
-    const TaskPerformance p = task.evaluate_performance(
-        outputs_at_base_step(r.outs.cpu(), options.config.downsample), trials);
+  // One network per factor, all simulated in one pool of (factor, batch) units.
+  std::vector<LIFNetwork> networks;
+  std::vector<const LIFNetworkImpl*> pointers;
+  for (double factor : factors) {
+    networks.emplace_back(std::dynamic_pointer_cast<LIFNetworkImpl>(network->clone()));
+    networks.back()->set_scaling_factor(factor);
+    pointers.push_back(networks.back().get());
+  }
+  TrialRunOptions run;
+  run.seed = options.seed;
+  run.batch_size = options.batch_size;
+  run.parallel = options.parallel;
+  run.record = Record::parse("out");
+  run.cancel = options.cancel;
+  if (options.on_progress)
+    run.on_progress = [&](int64_t done) { options.on_progress(done, total); };
+  std::vector<TrialRunResult> runs;
+  try {
+    runs = run_trials(pointers, trials, run);
+  } catch (const Interrupted& e) {
+    throw Interrupted("grid search of " +
+                      (model.path.empty() ? std::string("the model") : "'" + model.path + "'") +
+                      " " + e.what());
+  }
+  for (const TrialRunResult& r : runs) {
+    const TaskPerformance p =
+        task.evaluate_performance(outputs_at_base_step(r.outs, options.config.downsample), trials);
     result.accuracy.push_back(p.overall_accuracy);
     result.condition_accuracy.push_back(p.condition_accuracy);
   }

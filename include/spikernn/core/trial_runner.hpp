@@ -61,7 +61,14 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
 /// `seed`, as 63 bits so that it survives int64 files and JSON.
 uint64_t batch_seed(uint64_t seed, int64_t index);
 
-/// Simulates every trial (all of equal length). Throws Interrupted when `cancel` is set.
+/// Simulates every trial (all of equal length) on each network, one result per network: the units
+/// (network, batch) go to the workers in turn with no barrier between networks, and batch b has
+/// seed batch_seed(seed, b) on every network, so networks that differ only in λ see the same noise.
+/// `on_progress` gets the trials done over all networks. Throws Interrupted when `cancel` is set.
+std::vector<TrialRunResult> run_trials(const std::vector<const LIFNetworkImpl*>& networks,
+                                       const std::vector<Trial>& trials,
+                                       const TrialRunOptions& options);
+/// The same on one network.
 TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
                           const TrialRunOptions& options);
 
