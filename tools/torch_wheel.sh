@@ -1,4 +1,4 @@
-# Sourced by tools/check_sanitizers.sh: torch_wheel VENV installs PyPI's torch wheel (CUDA-enabled;
+# Sourced by tools/test.sh (which starts the download early) and tools/check_sanitizers.sh:
 # it runs on the CPU where there is no GPU) into VENV unless one is there, and sets the array
 # torch_wheel_cmake_args to what CMake needs to build against the LibTorch inside it. The wheel's
 # version is SPIKERNN_TORCH_WHEEL (default torch==2.11.0, the version this project was last
