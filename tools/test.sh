@@ -24,17 +24,13 @@ docs() {
   fi
 }
 
-source tools/torch_wheel.sh
-# Every package of the later stages now, in one apt run: apt cannot run beside the wheel's download.
-install_packages doxygen python3-venv clang libclang-rt-14-dev llvm-14
-# The torch wheel of stage 4 downloads while stage 1 compiles (its log: build-sanitize/wheel.log);
-# stage 4 finds it installed, or installs it again if this failed.
-mkdir -p build-sanitize
-torch_wheel build-sanitize/venv > build-sanitize/wheel.log 2>&1 &
-wheel=$!
-stage "build (Debian LibTorch)" bash tools/setup.sh
+install_packages doxygen
+build() {
+  bash tools/setup.sh
+  cmake --build build -j "$(nproc)"
+}
+stage "build (Debian LibTorch)" build
 stage "tests" ctest --test-dir build --output-on-failure -j "$(nproc)"
 stage "API reference" docs
-wait "$wheel" || cat build-sanitize/wheel.log
 stage "LibTorch 2.x under sanitizers, fuzzers" bash tools/check_sanitizers.sh
 echo "tools/test.sh: all stages passed in $SECONDS s"

@@ -1,8 +1,8 @@
-# Sourced by tools/test.sh (which starts the download early) and tools/check_sanitizers.sh:
-# it runs on the CPU where there is no GPU) into VENV unless one is there, and sets the array
-# torch_wheel_cmake_args to what CMake needs to build against the LibTorch inside it. The wheel's
-# version is SPIKERNN_TORCH_WHEEL (default torch==2.11.0, the version this project was last
-# checked against). Its CMake config needs a CUDA toolkit: without one installed,
+# Sourced by tools/check_sanitizers.sh: torch_wheel VENV installs PyPI's torch wheel
+# (CUDA-enabled; it runs on the CPU where there is no GPU) into VENV unless one is there, and sets
+# the array torch_wheel_cmake_args to what CMake needs to build against the LibTorch inside it.
+# The wheel's version is SPIKERNN_TORCH_WHEEL (default torch==2.11.0, the version this project was
+# last checked against). Its CMake config needs a CUDA toolkit: without one installed,
 # tools/pypi_cuda_toolkit.sh assembles one from PyPI next to VENV.
 torch_wheel() {
   local venv=$1 prefix toolkit
