@@ -175,16 +175,6 @@ TEST(GridSearch, ResultsDoNotDependOnTheNumberOfThreads) {
   EXPECT_TRUE(torch::equal(parallel.outs, serial.outs));
   EXPECT_TRUE(torch::equal(parallel.all_fr, serial.all_fr));
   EXPECT_EQ(parallel.outs.sizes(), (std::vector<int64_t>{12, 6000}));
-
-  // Several networks in one pool of (network, batch) units: each gets what it gets alone.
-  LIFNetwork other(config, model);
-  other->set_scaling_factor(40);
-  o.parallel = true;
-  const std::vector<TrialRunResult> pooled = run_trials({network.get(), other.get()}, trials, o);
-  ASSERT_EQ(pooled.size(), 2u);
-  EXPECT_TRUE(torch::equal(pooled[0].outs, serial.outs));
-  EXPECT_TRUE(torch::equal(pooled[1].outs, run_trials(*other, trials, o).outs));
-  EXPECT_FALSE(torch::equal(pooled[0].outs, pooled[1].outs));
 }
 
 TEST(GridSearch, PortFormSearchesEveryFileOfAFolder) {

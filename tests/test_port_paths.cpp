@@ -167,16 +167,24 @@ TEST(FolderSearch, SkipsSearchedModelsResumesAndForceSearchesAgain) {
   const std::string search = "grid-search --model " + dir.file("models") +
                              " --trials 2 --scaling-factors 20,30" + kShortGoNoGo;
   {
-    // Another search holds b: the run stops there, with a's result already in a.
+    // Another search holds b: the run is refused before it starts, both models untouched.
     const int fd = ::open(b.c_str(), O_RDONLY);
     ASSERT_EQ(::flock(fd, LOCK_EX), 0);
-    const CliRun interrupted = run_cli(search, dir);
+    const CliRun refused = run_cli(search, dir);
     ::close(fd);
-    EXPECT_NE(interrupted.status, 0);
-    EXPECT_NE(interrupted.output.find("another grid search is writing to this model"),
+    EXPECT_NE(refused.status, 0);
+    EXPECT_NE(refused.output.find("another grid search is writing to this model"),
               std::string::npos)
-        << interrupted.output;
+        << refused.output;
   }
+  EXPECT_FALSE(load_rate_model(a).opt_scaling_factor.has_value());
+  // As an interrupted search of the folder leaves it (TaskRun.EachModelIsReportedAsSoonAsItIsDone):
+  // a searched, b not.
+  ASSERT_EQ(
+      run_cli("grid-search --model " + a + " --trials 2 --scaling-factors 20,30" + kShortGoNoGo,
+              dir)
+          .status,
+      0);
   ASSERT_TRUE(load_rate_model(a).opt_scaling_factor.has_value());
   ASSERT_FALSE(load_rate_model(b).opt_scaling_factor.has_value());
 

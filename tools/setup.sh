@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 source tools/packages.sh
 install_packages build-essential cmake pkg-config libtorch-dev libmatio-dev zlib1g-dev nlohmann-json3-dev \
-  libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo
+  libgtest-dev libcli11-dev libbenchmark-dev libplplot-dev plplot-driver-cairo libopenmpi-dev openmpi-bin
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release ${SPIKERNN_CMAKE_ARGS:-}
 cmake --build build -j "$(nproc)" --target spikernn_cli

@@ -17,6 +17,7 @@
 #include "spikernn/core/spiking_config.hpp"
 #include "spikernn/core/stims.hpp"
 #include "spikernn/core/task.hpp"
+#include "spikernn/core/task_run.hpp"
 #include "spikernn/core/tasks.hpp"
 #include "spikernn/core/time_grid.hpp"
 #include "spikernn/core/trial_runner.hpp"

@@ -27,14 +27,21 @@ namespace fs = std::filesystem;
 
 CommandConfig::CommandConfig(const std::string& path, std::vector<std::string> keys,
                              const std::vector<std::string>& path_keys)
-    : path_(path), json_(read_json_file(path)) {
+    : CommandConfig(path, read_json_file(path), std::move(keys), path_keys) {}
+
+CommandConfig::CommandConfig(std::string name, nlohmann::json json, std::vector<std::string> keys,
+                             const std::vector<std::string>& path_keys)
+    : path_(std::move(name)), json_(std::move(json)) {
+  if (!json_.is_object())
+    throw ConfigError("'" + path_ + "': expected a JSON object of settings, found " +
+                      json_.type_name());
   keys.push_back("description");
   try {
     json_fields::reject_unknown_keys(json_, keys, "config");
     for (const auto& key : path_keys) {
       std::string value;
       json_fields::read(json_, key, value);
-      if (!value.empty()) json_[key] = relative_to_config(path, value);
+      if (!value.empty()) json_[key] = relative_to_config(path_, value);
     }
   } catch (const Error& e) {
     throw ConfigError("'" + path_ + "': " + e.what());
@@ -174,20 +181,10 @@ TaskRunSettings TaskRunFlags::resolve(
   TaskRunSettings s;
   s.trials = default_trials_;
   if (config_option_->count()) {
-    std::vector<std::string> keys = {"model", "task",       "task_settings", "trials",
-                                     "seed",  "batch_size", "json",          "plots"};
-    keys.insert(keys.end(), NetworkFlags::keys().begin(), NetworkFlags::keys().end());
+    std::vector<std::string> keys = config_keys();
     keys.insert(keys.end(), extra_keys.begin(), extra_keys.end());
     const CommandConfig c = load_command_config(config_, keys, {"model", "json", "plots"});
-    c.read("model", s.model);
-    c.read("task", s.task);
-    c.read_object("task_settings", s.task_settings);
-    c.read("trials", s.trials);
-    c.read_seed("seed", s.seed);
-    c.read("batch_size", s.batch_size);
-    c.read("json", s.json);
-    c.read("plots", s.plots);
-    c.read_network(s.config);
+    s = read_config(c, default_trials_);
     read_extra(c);
   }
   if (model_option_->count()) s.model = model_;
@@ -204,6 +201,28 @@ TaskRunSettings TaskRunFlags::resolve(
   s.folder = fs::is_directory(s.model);
   validate_spiking_config(s.config);
   if (!s.json.empty()) check_writable_destination(s.json);
+  return s;
+}
+
+std::vector<std::string> TaskRunFlags::config_keys() {
+  std::vector<std::string> keys = {"model", "task",       "task_settings", "trials",
+                                   "seed",  "batch_size", "json",          "plots"};
+  keys.insert(keys.end(), NetworkFlags::keys().begin(), NetworkFlags::keys().end());
+  return keys;
+}
+
+TaskRunSettings TaskRunFlags::read_config(const CommandConfig& c, int64_t default_trials) {
+  TaskRunSettings s;
+  s.trials = default_trials;
+  c.read("model", s.model);
+  c.read("task", s.task);
+  c.read_object("task_settings", s.task_settings);
+  c.read("trials", s.trials);
+  c.read_seed("seed", s.seed);
+  c.read("batch_size", s.batch_size);
+  c.read("json", s.json);
+  c.read("plots", s.plots);
+  c.read_network(s.config);
   return s;
 }
 

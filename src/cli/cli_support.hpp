@@ -21,6 +21,9 @@ class CommandConfig {
  public:
   CommandConfig(const std::string& path, std::vector<std::string> keys,
                 const std::vector<std::string>& path_keys);
+  // A config held in another file (a shard's part): `name` is that file, for messages.
+  CommandConfig(std::string name, nlohmann::json json, std::vector<std::string> keys,
+                const std::vector<std::string>& path_keys);
 
   template <typename T>
   void read(const std::string& key, T& out) const;
@@ -100,6 +103,10 @@ class TaskRunFlags {
   // `extra_keys` are the command's own config keys, which `read_extra` reads.
   TaskRunSettings resolve(const std::vector<std::string>& extra_keys,
                           const std::function<void(const CommandConfig&)>& read_extra) const;
+  // The keys every task command's config has, and the settings `config` gives (over the
+  // defaults, with `default_trials` trials).
+  static std::vector<std::string> config_keys();
+  static TaskRunSettings read_config(const CommandConfig& config, int64_t default_trials);
 
  private:
   std::string config_, model_, task_, json_, plots_;

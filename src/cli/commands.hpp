@@ -11,6 +11,8 @@ void add_simulate_command(CLI::App& app);
 void add_grid_search_command(CLI::App& app);
 // Adds `eval`: accuracy, timing, rates and plots of a model on a task.
 void add_eval_command(CLI::App& app);
+// Adds `merge`: the parts of a sharded grid-search or eval into the one-process result.
+void add_merge_command(CLI::App& app);
 // Adds `train`: trains a rate RNN on a task and writes the model (.mat and .pt).
 void add_train_command(CLI::App& app);
 

@@ -4,19 +4,18 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "progress.hpp"
 #include "spikernn/core/error.hpp"
+#include "spikernn/core/evaluation.hpp"
 #include "spikernn/core/version.hpp"
 #include "spikernn/io/atomic_file.hpp"
+#include "spikernn/io/model_file.hpp"
 #include "spikernn/plots/evaluate_task.hpp"
+#include "spikernn/plots/figures.hpp"
+#include "task_command.hpp"
 
 namespace spikernn::cli {
+namespace fs = std::filesystem;
 namespace {
-
-struct EvalFlags {
-  TaskRunFlags run;
-  double scaling_factor = 0;
-};
 
 void print_metrics(const EvaluationResult& r) {
   std::printf("%s (%s, lambda = %g, %lld trials, seed %llu)\n", r.model_path.c_str(),
@@ -42,59 +41,120 @@ void print_metrics(const EvaluationResult& r) {
   std::printf("  %.1f s\n", r.seconds);
 }
 
-}  // namespace
+// λ from --scaling-factor or the config's scaling_factor: positive and finite when given.
+void check_scaling_factor(const std::optional<double>& lambda) {
+  if (lambda && (!(*lambda > 0) || !std::isfinite(*lambda)))
+    throw InvalidArgument(
+        "--scaling-factor (or 'scaling_factor'): expected a positive, finite λ, found " +
+        std::to_string(*lambda));
+}
 
-void add_eval_command(CLI::App& app) {
-  auto f = std::make_shared<EvalFlags>();
-  CLI::App* cmd = app.add_subcommand("eval", "Evaluate the spiking network on a task");
-  f->run.add_to(*cmd, "Rate model (.mat)", "Number of trials", EvaluationSettings{}.n_trials,
-                "Folder for PNG plots (created if needed)");
-  auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
-                                 "λ (default: the model's opt_scaling_factor)");
+class EvalCommand : public TaskCommand {
+ public:
+  EvalCommand(TaskRunSettings s, std::optional<double> lambda, std::vector<std::string> files)
+      : lambda_(lambda) {
+    check_scaling_factor(lambda_);
+    settings_ = std::move(s);
+    models_ = std::move(files);
+    EvaluationSettings o;
+    o.task = settings_.task;
+    o.task_settings = settings_.task_settings;
+    o.scaling_factor = lambda_;
+    o.n_trials = settings_.trials;
+    o.seed = settings_.seed;
+    o.batch_size = settings_.batch_size;
+    o.config = settings_.config;
+    o.keep_traces = !settings_.plots.empty();
+    std::vector<RateModel> models;
+    for (const std::string& file : models_) models.push_back(load_rate_model(file));
+    run_ = std::make_unique<TaskRun>(evaluation_run(std::move(models), o));
+  }
 
-  cmd->callback([=] {
-    EvaluationOptions o;
-    const TaskRunSettings s = f->run.resolve({"scaling_factor"}, [&](const CommandConfig& c) {
-      c.read("scaling_factor", o.scaling_factor);
-    });
-    if (lambda->count()) o.scaling_factor = f->scaling_factor;
-    if (o.scaling_factor && (!(*o.scaling_factor > 0) || !std::isfinite(*o.scaling_factor)))
-      throw InvalidArgument(
-          "--scaling-factor (or 'scaling_factor'): expected a positive, finite "
-          "λ, found " +
-          std::to_string(*o.scaling_factor));
-    o.task = s.task;
-    o.task_settings = s.task_settings;
-    o.n_trials = s.trials;
-    o.seed = s.seed;
-    o.batch_size = s.batch_size;
-    o.config = s.config;
-    o.plots_dir = s.plots;
+  std::string name() const override { return "eval"; }
 
-    InterruptGuard interrupt;
-    o.cancel = &interrupt.flag();
+  // One model: the λ it ran at; a folder: the one given, if any (else each model's own).
+  nlohmann::json config() const override {
+    nlohmann::json config = settings_;
+    if (!settings_.folder) config["scaling_factor"] = run().factors(0).front();
+    if (settings_.folder && lambda_) config["scaling_factor"] = *lambda_;
+    return config;
+  }
+
+  void prepare() override {
+    if (settings_.plots.empty()) return;
+    require_plots();
+    std::error_code ec;
+    if (fs::exists(settings_.plots, ec) && !fs::is_directory(settings_.plots, ec))
+      throw FileError("plots folder '" + settings_.plots + "': exists and is not a folder");
+  }
+
+  void finish(const std::vector<UnitScores>& all, double seconds) override {
     nlohmann::json results = nlohmann::json::array();
-    for (const std::string& model : s.models) {
-      o.model_path = model;
-      ProgressBar progress("eval " + std::filesystem::path(model).filename().string(), s.trials);
-      o.on_progress = [&](int64_t done, int64_t) { progress.update(done); };
-      const EvaluationResult r = evaluate_task(o);
-      progress.finish();
+    for (EvaluationResult& r : evaluation_results(run(), all)) {
+      r.seconds = seconds;
+      if (!settings_.plots.empty())
+        r.plots =
+            write_evaluation_figures(r, settings_.plots, fs::path(r.model_path).stem().string());
       print_warnings(r.warnings);
       print_metrics(r);
       results.push_back(r);
     }
-    if (!s.json.empty()) {
-      // One model: its result with the config (and the λ used); a folder: one entry per model,
-      // as grid-search writes them.
-      nlohmann::json config = s;
-      if (!s.folder) config["scaling_factor"] = results.front()["scaling_factor"];
-      if (s.folder && o.scaling_factor) config["scaling_factor"] = *o.scaling_factor;
-      nlohmann::json j = !s.folder ? results.front() : nlohmann::json{{"results", results}};
-      j["spikernn_version"] = version();
-      j["config"] = config;
-      write_text_file(s.json, j.dump(2));
-    }
+    if (settings_.json.empty()) return;
+    // One model: its result with the config; a folder: one entry per model, as grid-search
+    // writes them.
+    nlohmann::json j = !settings_.folder ? results.front() : nlohmann::json{{"results", results}};
+    j["spikernn_version"] = version();
+    j["config"] = config();
+    write_text_file(settings_.json, j.dump(2));
+  }
+
+ private:
+  std::optional<double> lambda_;
+};
+
+}  // namespace
+
+std::unique_ptr<TaskCommand> eval_command_from(const CommandConfig& config,
+                                               std::vector<std::string> models,
+                                               const std::string& json) {
+  TaskRunSettings s = TaskRunFlags::read_config(config, EvaluationSettings{}.n_trials);
+  s.json = json;
+  s.folder = fs::is_directory(s.model);
+  std::optional<double> lambda;
+  config.read("scaling_factor", lambda);
+  // A single model's config records the λ it ran at; a folder's only the one given.
+  return std::make_unique<EvalCommand>(s, lambda, std::move(models));
+}
+
+void add_eval_command(CLI::App& app) {
+  struct Flags {
+    TaskRunFlags run;
+    double scaling_factor = 0;
+    std::string shard;
+  };
+  auto f = std::make_shared<Flags>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate the spiking network on a task");
+  f->run.add_to(*cmd, "Rate model (.mat), or a folder of them", "Number of trials",
+                EvaluationSettings{}.n_trials, "Folder for PNG plots (created if needed)");
+  auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
+                                 "λ (default: the model's opt_scaling_factor)");
+  cmd->add_option("--shard", f->shard,
+                  "I/N: run the I-th of N parts of the units and write its scores to --json; "
+                  "`spikernn merge` combines the parts");
+
+  // Inside the maker, as grid-search does: under mpirun every rank's errors reach rank 0.
+  cmd->callback([=] {
+    InterruptGuard interrupt;
+    execute(
+        [&] {
+          std::optional<double> scaling_factor;
+          const TaskRunSettings s = f->run.resolve({"scaling_factor"}, [&](const CommandConfig& c) {
+            c.read("scaling_factor", scaling_factor);
+          });
+          if (lambda->count()) scaling_factor = f->scaling_factor;
+          return std::make_unique<EvalCommand>(s, scaling_factor, s.models);
+        },
+        f->shard, &interrupt.flag());
   });
 }
 

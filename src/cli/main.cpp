@@ -4,10 +4,12 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "mpi_world.hpp"
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/version.hpp"
 
 int main(int argc, char** argv) {
+  const spikernn::cli::MpiWorld world;  // joins the MPI job when mpirun started this process
   CLI::App app{
       "spikernn: leaky integrate-and-fire spiking RNNs mapped from trained rate RNNs "
       "(Kim, Li & Sejnowski, PNAS 2019)"};
@@ -19,7 +21,14 @@ int main(int argc, char** argv) {
   spikernn::cli::add_simulate_command(app);
   spikernn::cli::add_grid_search_command(app);
   spikernn::cli::add_eval_command(app);
+  spikernn::cli::add_merge_command(app);
   spikernn::cli::add_train_command(app);
+  // A rank that fails before handing its result to rank 0 must end the MPI job, else the others
+  // wait for it for ever (mpi_world.hpp); outside a job this returns the status alone.
+  const auto fail = [&](int status) {
+    if (status != 0) world.abort_job();
+    return status;
+  };
   try {
     app.parse(argc, argv);
     if (app.get_subcommands().empty()) {
@@ -27,19 +36,19 @@ int main(int argc, char** argv) {
       return 0;
     }
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    return fail(app.exit(e));
   } catch (const spikernn::Interrupted& e) {
     std::cerr << "spikernn: " << e.what() << '\n';
-    return 130;  // as a shell reports a process ended by SIGINT
+    return fail(130);  // as a shell reports a process ended by SIGINT
   } catch (const spikernn::Error& e) {
     std::cerr << "spikernn: error: " << e.what() << '\n';
-    return 1;
+    return fail(1);
   } catch (const c10::Error& e) {
     std::cerr << "spikernn: error (LibTorch): " << e.what_without_backtrace() << '\n';
-    return 1;
+    return fail(1);
   } catch (const std::exception& e) {
     std::cerr << "spikernn: error: " << e.what() << '\n';
-    return 1;
+    return fail(1);
   }
   return 0;
 }

@@ -5,9 +5,6 @@
 
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/lif_network.hpp"
-#include "spikernn/core/rate_network.hpp"
-#include "spikernn/core/time_grid.hpp"
-#include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
 
@@ -27,33 +24,10 @@ double sd_of(const std::vector<double>& v) {
   return std::sqrt(sum / static_cast<double>(v.size() - 1));
 }
 
-// Time (s) of the trial's first stimulus column; columns are kStepsPerColumn base steps apart.
-// The first column where an input leaves its initial value: a context held for the whole trial
-// (the original's Mante) is not a stimulus onset.
-double onset_seconds(const Trial& trial, double base_dt) {
-  const torch::Tensor active = trial.u.ne(trial.u.slice(1, 0, 1)).any(0).nonzero();
-  return active.numel() == 0
-             ? 0.0
-             : active[0].item<double>() * static_cast<double>(kStepsPerColumn) * base_dt;
-}
-
-std::optional<double> crossing_time(const torch::Tensor& out, double sign, double threshold,
-                                    double onset, double dt) {
-  const int64_t first = static_cast<int64_t>(std::ceil(onset / dt));
-  const torch::Tensor above = (out.slice(0, first) * sign).gt(threshold).nonzero();
-  if (above.numel() == 0) return std::nullopt;
-  return (first + above[0].item<int64_t>()) * dt - onset;
-}
-
-double pearson(const torch::Tensor& a, const torch::Tensor& b) {
-  const torch::Tensor x = a - a.mean(), y = b - b.mean();
-  const double denominator = std::sqrt((x * x).sum().item<double>() * (y * y).sum().item<double>());
-  return denominator > 0 ? (x * y).sum().item<double>() / denominator : std::nan("");
-}
-
+// `choice[i]`: trial i's mean output over the response window; its sign is the choice.
 std::vector<PsychometricCurve> psychometric_curves(const AbstractSpikingTask& task,
                                                    const std::vector<Trial>& trials,
-                                                   const torch::Tensor& outs) {
+                                                   const std::vector<double>& choice) {
   constexpr int kBins = 8;
   std::vector<PsychometricCurve> curves;
   for (const std::string& condition : task.conditions()) {
@@ -69,12 +43,8 @@ std::vector<PsychometricCurve> psychometric_curves(const AbstractSpikingTask& ta
         if (trials[i].condition != condition) continue;
         const double x = trials[i].inputs.at(input);
         const int bin = std::min(kBins - 1, static_cast<int>((x - lo) / (hi - lo + 1e-12) * kBins));
-        const double choice = outs[static_cast<int64_t>(i)]
-                                  .slice(0, task.response_onset_step())
-                                  .mean()
-                                  .item<double>();
         count[bin] += 1;
-        positive[bin] += choice > 0;
+        positive[bin] += choice[i] > 0;
       }
       for (int b = 0; b < kBins; ++b) {
         if (count[b] == 0) continue;
@@ -90,80 +60,93 @@ std::vector<PsychometricCurve> psychometric_curves(const AbstractSpikingTask& ta
 
 }  // namespace
 
-EvaluationResult evaluate_task(const RateModel& rate_model, const EvaluationSettings& o) {
+TaskRun evaluation_run(std::vector<RateModel> models, const EvaluationSettings& s) {
+  std::vector<std::vector<double>> factors;
+  for (const RateModel& model : models)
+    factors.push_back({scaling_factor_for(model, s.scaling_factor)});
+  TaskRun::Options o;
+  o.task = s.task;
+  o.task_settings = s.task_settings;
+  o.n_trials = s.n_trials;
+  o.seed = s.seed;
+  o.batch_size = s.batch_size;
+  o.parallel = s.parallel;
+  o.config = s.config;
+  o.scoring = Scoring::full;
+  o.keep_outputs = s.keep_traces;
+  return TaskRun(std::move(models), std::move(factors), o);
+}
+
+std::vector<EvaluationResult> evaluation_results(const TaskRun& run,
+                                                 const std::vector<UnitScores>& all) {
+  std::vector<EvaluationResult> results;
+  for (size_t m = 0; m < run.model_count(); ++m) {
+    const RateModel& model = run.model(m);
+    const std::vector<Trial>& trials = run.trials(m);
+    const std::vector<TrialScore> scores = run.trial_scores(all, m, 0);
+    EvaluationResult r;
+    r.model_path = model.path;
+    r.warnings = run.warnings(m);
+    r.task = run.task(m).name();
+    r.scaling_factor = run.factors(m).front();
+    r.n_trials = run.options().n_trials;
+    r.seed = run.options().seed;
+    std::vector<bool> correct;
+    std::vector<double> choice, correlations, exc, inh;
+    for (const TrialScore& t : scores) {
+      correct.push_back(t.correct);
+      choice.push_back(t.choice);
+      if (!std::isnan(t.response_time)) r.response_times.push_back(t.response_time);
+      if (!std::isnan(t.rate_correlation)) correlations.push_back(t.rate_correlation);
+      exc.push_back(t.exc_rate_hz);
+      inh.push_back(t.inh_rate_hz);
+    }
+    r.performance = performance_of(trials, correct);
+    r.response_time_mean = mean_of(r.response_times);
+    r.response_time_sd = sd_of(r.response_times);
+    r.psychometric = psychometric_curves(run.task(m), trials, choice);
+    r.exc_rate_hz = mean_of(exc);
+    r.inh_rate_hz = mean_of(inh);
+    r.rate_correlation = mean_of(correlations);
+    if (run.options().keep_outputs) {
+      const LIFNetwork network = run.network(m, 0);
+      r.outputs = run.outputs(all, m, 0);
+      r.dt = run.options().config.dt;
+      r.exc = model.exc;
+      for (const Trial& trial : trials) {
+        r.trial_conditions.push_back(trial.condition);
+        if (r.example_spikes.count(trial.condition) != 0) continue;
+        // One example trial per condition, simulated again with its spikes recorded.
+        const SimulationResult example = network->simulate_batch(
+            trial.u.unsqueeze(0), Stims::none(), Record::parse("spk"), r.seed);
+        r.example_spikes[trial.condition] = example.spk[0].cpu();
+      }
+    }
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+std::vector<EvaluationResult> evaluate_tasks(std::vector<RateModel> models,
+                                             const EvaluationSettings& s) {
   const auto start = std::chrono::steady_clock::now();
-  if (o.n_trials < 1)
-    throw InvalidArgument("trials: expected >= 1, found " + std::to_string(o.n_trials));
-  const TaskSetup setup =
-      prepare_task_run(rate_model, o.task, o.task_settings, o.config, o.scaling_factor);
-  const RateModel& model = setup.model;
-  const auto& task = setup.task;
-  const LIFNetwork& network = setup.network;
-  const double lambda = setup.scaling_factor;
+  const TaskRun run = evaluation_run(std::move(models), s);
+  const int64_t total = run.trial_count();
+  const std::vector<UnitScores> scores = run.run(
+      {},
+      [&](int64_t done) {
+        if (s.on_progress) s.on_progress(done, total);
+      },
+      s.cancel);
+  std::vector<EvaluationResult> results = evaluation_results(run, scores);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (EvaluationResult& r : results) r.seconds = seconds;
+  return results;
+}
 
-  std::mt19937_64 rng(o.seed);
-  const std::vector<Trial> trials = task->sample_trials(o.n_trials, rng);
-  TrialRunOptions run_options;
-  run_options.seed = o.seed;
-  run_options.batch_size = o.batch_size;
-  run_options.parallel = o.parallel;
-  run_options.cancel = o.cancel;
-  if (o.on_progress)
-    run_options.on_progress = [&](int64_t done) { o.on_progress(done, o.n_trials); };
-  TrialRunResult run = run_trials(*network, trials, run_options);
-  run.outs = run.outs.cpu();
-  // Scored, timed and compared at the base step, so that every window is the same in seconds
-  // whatever the downsampling.
-  const torch::Tensor outs = outputs_at_base_step(run.outs, o.config.downsample);
-  const double dt = o.config.dt;
-  run.all_fr = run.all_fr.cpu();
-
-  EvaluationResult r;
-  r.model_path = model.path;
-  r.warnings = network->warnings();
-  r.task = task->name();
-  r.scaling_factor = lambda;
-  r.n_trials = o.n_trials;
-  r.seed = o.seed;
-  r.performance = task->evaluate_performance(outs, trials);
-  std::vector<double> correlations;
-  for (size_t i = 0; i < trials.size(); ++i) {
-    const Trial& trial = trials[i];
-    const torch::Tensor out = outs[static_cast<int64_t>(i)];
-    if (trial.label != 0 && task->evaluate_trial(out, trial)) {
-      const auto t = crossing_time(out, trial.label > 0 ? 1.0 : -1.0, task->decision_threshold(),
-                                   onset_seconds(trial, dt), dt);
-      if (t) r.response_times.push_back(*t);
-    }
-    const torch::Tensor rate = rate_network_output(model, trial.u);
-    const torch::Tensor steps =
-        torch::arange(1, rate.size(0) + 1, torch::kLong) * kStepsPerColumn - 1;
-    const double c = pearson(out.index_select(0, steps.clamp_max(out.size(0) - 1)), rate);
-    if (!std::isnan(c)) correlations.push_back(c);
-  }
-  r.response_time_mean = mean_of(r.response_times);
-  r.response_time_sd = sd_of(r.response_times);
-  r.psychometric = psychometric_curves(*task, trials, outs);
-  const torch::Tensor rates = run.all_fr.mean(0);
-  r.exc_rate_hz = rates.index({model.exc}).mean().item<double>();
-  r.inh_rate_hz =
-      model.inh.any().item<bool>() ? rates.index({model.inh}).mean().item<double>() : std::nan("");
-  r.rate_correlation = mean_of(correlations);
-  if (o.keep_traces) {
-    r.outputs = run.outs;
-    r.dt = run.dt;
-    r.exc = model.exc;
-    for (const Trial& trial : trials) {
-      r.trial_conditions.push_back(trial.condition);
-      if (r.example_spikes.count(trial.condition) != 0) continue;
-      // One example trial per condition, simulated again with its spikes recorded.
-      const SimulationResult example = network->simulate_batch(trial.u.unsqueeze(0), Stims::none(),
-                                                               Record::parse("spk"), o.seed);
-      r.example_spikes[trial.condition] = example.spk[0].cpu();
-    }
-  }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return r;
+EvaluationResult evaluate_task(const RateModel& model, const EvaluationSettings& s) {
+  return evaluate_tasks({model}, s).front();
 }
 
 void to_json(nlohmann::json& j, const EvaluationResult& r) {

@@ -6,7 +6,6 @@
 
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/lif_network.hpp"
-#include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
 
@@ -67,64 +66,81 @@ std::vector<double> parse_scaling_factors(const std::string& text, const std::st
   return values;
 }
 
-GridSearchResult search_scaling_factor(const RateModel& model, const GridSearchSettings& options) {
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<double> factors = options.factors();
-  if (options.n_trials_per_factor < 1)
+TaskRun grid_search_run(std::vector<RateModel> models, const GridSearchSettings& settings) {
+  const std::vector<double> factors = settings.factors();
+  if (settings.n_trials_per_factor < 1)
     throw InvalidArgument("trials per factor: expected >= 1, found " +
-                          std::to_string(options.n_trials_per_factor));
-  const TaskSetup setup = prepare_task_run(model, options.task_type, options.task_settings,
-                                           options.config, factors.front());
-  const AbstractSpikingTask& task = *setup.task;
-  LIFNetwork network = setup.network;
-  std::mt19937_64 rng(options.seed);
-  const std::vector<Trial> trials = task.sample_trials(options.n_trials_per_factor, rng);
+                          std::to_string(settings.n_trials_per_factor));
+  TaskRun::Options o;
+  o.task = settings.task_type;
+  o.task_settings = settings.task_settings;
+  o.n_trials = settings.n_trials_per_factor;
+  o.seed = settings.seed;
+  o.batch_size = settings.batch_size;
+  o.parallel = settings.parallel;
+  o.config = settings.config;
+  o.scoring = Scoring::accuracy;
+  const size_t n = models.size();
+  return TaskRun(std::move(models), std::vector<std::vector<double>>(n, factors), o);
+}
 
-  GridSearchResult result;
-  result.model_path = model.path;
-  result.task = task.name();
-  result.scaling_factors = factors;
-  result.n_trials_per_factor = options.n_trials_per_factor;
-  result.seed = options.seed;
-  result.warnings = network->warnings();
-  const int64_t n = options.n_trials_per_factor;
-  const int64_t total = n * static_cast<int64_t>(factors.size());
-  // One network per factor, all simulated in one pool of (factor, batch) units.
-  std::vector<LIFNetwork> networks;
-  std::vector<const LIFNetworkImpl*> pointers;
-  for (double factor : factors) {
-    networks.emplace_back(std::dynamic_pointer_cast<LIFNetworkImpl>(network->clone()));
-    networks.back()->set_scaling_factor(factor);
-    pointers.push_back(networks.back().get());
+GridSearchResult grid_search_result(const TaskRun& run, const std::vector<UnitScores>& scores,
+                                    size_t m) {
+  GridSearchResult r;
+  r.model_path = run.model(m).path;
+  r.task = run.task(m).name();
+  r.scaling_factors = run.factors(m);
+  r.n_trials_per_factor = run.options().n_trials;
+  r.seed = run.options().seed;
+  r.warnings = run.warnings(m);
+  for (size_t k = 0; k < r.scaling_factors.size(); ++k) {
+    std::vector<bool> correct;
+    for (const TrialScore& t : run.trial_scores(scores, m, k)) correct.push_back(t.correct);
+    const TaskPerformance p = performance_of(run.trials(m), correct);
+    r.accuracy.push_back(p.overall_accuracy);
+    r.condition_accuracy.push_back(p.condition_accuracy);
   }
-  TrialRunOptions run;
-  run.seed = options.seed;
-  run.batch_size = options.batch_size;
-  run.parallel = options.parallel;
-  run.record = Record::parse("out");
-  run.cancel = options.cancel;
-  if (options.on_progress)
-    run.on_progress = [&](int64_t done) { options.on_progress(done, total); };
-  std::vector<TrialRunResult> runs;
+  const auto best = std::max_element(r.accuracy.begin(), r.accuracy.end());
+  r.best_accuracy = *best;
+  r.opt_scaling_factor = r.scaling_factors[static_cast<size_t>(best - r.accuracy.begin())];
+  return r;
+}
+
+std::vector<GridSearchResult> grid_search_results(const TaskRun& run,
+                                                  const std::vector<UnitScores>& all) {
+  std::vector<GridSearchResult> results;
+  for (size_t m = 0; m < run.model_count(); ++m) results.push_back(grid_search_result(run, all, m));
+  return results;
+}
+
+std::vector<GridSearchResult> search_scaling_factors(std::vector<RateModel> models,
+                                                     const GridSearchSettings& settings) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string what = models.size() == 1 && !models.front().path.empty()
+                               ? "'" + models.front().path + "'"
+                               : std::to_string(models.size()) + " models";
+  const TaskRun run = grid_search_run(std::move(models), settings);
+  const int64_t total = run.trial_count();
+  std::vector<UnitScores> scores;
   try {
-    runs = run_trials(pointers, trials, run);
+    scores = run.run(
+        {},
+        [&](int64_t done) {
+          if (settings.on_progress) settings.on_progress(done, total);
+        },
+        settings.cancel);
   } catch (const Interrupted& e) {
-    throw Interrupted("grid search of " +
-                      (model.path.empty() ? std::string("the model") : "'" + model.path + "'") +
-                      " " + e.what());
+    throw Interrupted("grid search of " + what + " " + e.what());
   }
-  for (const TrialRunResult& r : runs) {
-    const TaskPerformance p =
-        task.evaluate_performance(outputs_at_base_step(r.outs, options.config.downsample), trials);
-    result.accuracy.push_back(p.overall_accuracy);
-    result.condition_accuracy.push_back(p.condition_accuracy);
-  }
+  std::vector<GridSearchResult> results = grid_search_results(run, scores);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (GridSearchResult& r : results) r.seconds = seconds;
+  return results;
+}
 
-  const auto best = std::max_element(result.accuracy.begin(), result.accuracy.end());
-  result.best_accuracy = *best;
-  result.opt_scaling_factor = factors[static_cast<size_t>(best - result.accuracy.begin())];
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return result;
+GridSearchResult search_scaling_factor(const RateModel& model, const GridSearchSettings& settings) {
+  return search_scaling_factors({model}, settings).front();
 }
 
 void to_json(nlohmann::json& j, const GridSearchResult& r) {

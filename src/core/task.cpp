@@ -22,18 +22,28 @@ TaskPerformance AbstractSpikingTask::evaluate_performance(const torch::Tensor& o
     throw InvalidArgument("evaluate_performance: expected one output row per trial (" +
                           std::to_string(trials.size()) + "), found shape " +
                           c10::str(outs.sizes()));
+  std::vector<bool> correct;
+  for (size_t i = 0; i < trials.size(); ++i)
+    correct.push_back(evaluate_trial(outs[static_cast<int64_t>(i)], trials[i]));
+  return performance_of(trials, correct);
+}
+
+TaskPerformance performance_of(const std::vector<Trial>& trials, const std::vector<bool>& correct) {
+  if (correct.size() != trials.size())
+    throw InvalidArgument("performance: expected one score per trial (" +
+                          std::to_string(trials.size()) + "), found " +
+                          std::to_string(correct.size()));
   TaskPerformance p;
-  std::map<std::string, int64_t> correct;
+  std::map<std::string, int64_t> right;
   int64_t total = 0;
   for (size_t i = 0; i < trials.size(); ++i) {
-    const bool ok = evaluate_trial(outs[static_cast<int64_t>(i)], trials[i]);
-    total += ok;
-    correct[trials[i].condition] += ok;
+    total += correct[i];
+    right[trials[i].condition] += correct[i];
     p.condition_trials[trials[i].condition] += 1;
   }
   p.overall_accuracy = trials.empty() ? 0.0 : static_cast<double>(total) / trials.size();
   for (const auto& [condition, n] : p.condition_trials)
-    p.condition_accuracy[condition] = static_cast<double>(correct[condition]) / n;
+    p.condition_accuracy[condition] = static_cast<double>(right[condition]) / n;
   return p;
 }
 

@@ -14,30 +14,27 @@
 
 namespace spikernn {
 namespace fs = std::filesystem;
-namespace {
-
-// An exclusive flock on the model file for the whole search, so that two searches writing to
-// the same model cannot both run (and one silently lose the other's result).
-class ModelLock {
- public:
-  explicit ModelLock(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY)) {
-    if (fd_ < 0) throw FileError("'" + path + "': cannot open it to lock it");
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      throw FileError("'" + path +
-                      "': another grid search is writing to this model; wait for it "
-                      "to finish, or use --no-write");
-    }
+ModelLock::ModelLock(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY)) {
+  if (fd_ < 0) throw FileError("'" + path + "': cannot open it to lock it");
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    throw FileError("'" + path +
+                    "': another grid search is writing to this model; wait for it "
+                    "to finish, or use --no-write");
   }
-  ~ModelLock() { ::close(fd_); }
-  ModelLock(const ModelLock&) = delete;
-  ModelLock& operator=(const ModelLock&) = delete;
+}
 
- private:
-  int fd_;
-};
+ModelLock::~ModelLock() { ::close(fd_); }
 
-}  // namespace
+void store_grid_search_result(const std::string& path, const GridSearchResult& result) {
+  const auto row = [](const std::vector<double>& v) {
+    return torch::tensor(v, torch::kFloat64).reshape({1, -1});
+  };
+  update_mat_file(
+      path, {{"opt_scaling_factor", torch::tensor(result.opt_scaling_factor, torch::kFloat64)},
+             {"all_perfs", row(result.accuracy)},
+             {"scaling_factors", row(result.scaling_factors)}});
+}
 
 GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
   options.factors();  // a bad grid is refused before the model is touched
@@ -53,14 +50,7 @@ GridSearchResult lambda_grid_search(const GridSearchOptions& options) {
     throw Interrupted(std::string(e.what()) + "; the model file was left untouched");
   }
   if (options.write_to_model) {
-    const auto row = [](const std::vector<double>& v) {
-      return torch::tensor(v, torch::kFloat64).reshape({1, -1});
-    };
-    update_mat_file(
-        options.model_path,
-        {{"opt_scaling_factor", torch::tensor(result.opt_scaling_factor, torch::kFloat64)},
-         {"all_perfs", row(result.accuracy)},
-         {"scaling_factors", row(result.scaling_factors)}});
+    store_grid_search_result(options.model_path, result);
     result.written = true;
   }
   return result;

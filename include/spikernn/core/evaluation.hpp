@@ -16,6 +16,7 @@
 #include "spikernn/core/rate_model.hpp"
 #include "spikernn/core/spiking_config.hpp"
 #include "spikernn/core/task.hpp"
+#include "spikernn/core/task_run.hpp"
 #include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
@@ -78,6 +79,17 @@ struct EvaluationResult {
 /// Throws as prepare_task_run does for a model that does not fit, InvalidArgument for no trials,
 /// and Interrupted when `cancel` is set.
 EvaluationResult evaluate_task(const RateModel& model, const EvaluationSettings& settings);
+/// The same for several models in one pool of units; one result each, in order, each the one
+/// `evaluate_task` gives for that model alone. `seconds` is the whole run's.
+std::vector<EvaluationResult> evaluate_tasks(std::vector<RateModel> models,
+                                             const EvaluationSettings& settings);
+
+/// The evaluation as units, for runs spread over processes (spikernn/core/task_run.hpp): run the
+/// parts anywhere, collect their scores, and `evaluation_results` gives what `evaluate_tasks`
+/// gives (`seconds` left 0; traces only where the scores kept their outputs).
+TaskRun evaluation_run(std::vector<RateModel> models, const EvaluationSettings& settings);
+std::vector<EvaluationResult> evaluation_results(const TaskRun& run,
+                                                 const std::vector<UnitScores>& all);
 
 void to_json(nlohmann::json& j, const EvaluationResult& result);
 

@@ -15,6 +15,7 @@
 
 #include "spikernn/core/rate_model.hpp"
 #include "spikernn/core/spiking_config.hpp"
+#include "spikernn/core/task_run.hpp"
 #include "spikernn/core/trial_runner.hpp"
 
 namespace spikernn {
@@ -59,6 +60,20 @@ struct GridSearchResult {
 /// come from λ alone. Throws InvalidArgument for a bad grid or a model that does not fit the task,
 /// and Interrupted when `cancel` is set.
 GridSearchResult search_scaling_factor(const RateModel& model, const GridSearchSettings& settings);
+/// The same for several models in one pool of units; one result each, in order, each the one
+/// `search_scaling_factor` gives for that model alone. `seconds` is the whole run's.
+std::vector<GridSearchResult> search_scaling_factors(std::vector<RateModel> models,
+                                                     const GridSearchSettings& settings);
+
+/// The search as units, for runs spread over processes (spikernn/core/task_run.hpp): run the
+/// parts anywhere, collect their scores, and `grid_search_results` gives what
+/// `search_scaling_factors` gives (`seconds` left 0).
+TaskRun grid_search_run(std::vector<RateModel> models, const GridSearchSettings& settings);
+std::vector<GridSearchResult> grid_search_results(const TaskRun& run,
+                                                  const std::vector<UnitScores>& all);
+/// Model m's result, from scores that hold all of its units (TaskRun::ModelDone's will do).
+GridSearchResult grid_search_result(const TaskRun& run, const std::vector<UnitScores>& scores,
+                                    size_t m);
 
 void to_json(nlohmann::json& j, const GridSearchResult& result);
 

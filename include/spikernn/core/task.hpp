@@ -76,6 +76,9 @@ class AbstractSpikingTask {
                                        const std::vector<Trial>& trials) const;
 };
 
+/// Accuracy overall and per condition of `trials`, where `correct[i]` scores trial i.
+TaskPerformance performance_of(const std::vector<Trial>& trials, const std::vector<bool>& correct);
+
 /// The outputs of a run downsampled by `downsample` (n × nt), each step held over the base steps
 /// (of dt) it spans: n × nt·downsample. Task windows count base steps (`score_from_step`), so
 /// scoring these scores the same window in seconds whatever the downsampling.

@@ -44,6 +44,10 @@ struct TrialRunResult {
 /// names are returned as given.
 std::string task_for_model(const std::string& task, const RateModel& model);
 
+/// λ for `model`: `scaling_factor` when given, else the model's opt_scaling_factor, else
+/// InvalidArgument naming the model.
+double scaling_factor_for(const RateModel& model, std::optional<double> scaling_factor);
+
 /// What a grid search or an evaluation starts from: the model, a task that fits it, and the
 /// network at λ (`scaling_factor`, else the model's opt_scaling_factor, else InvalidArgument). The
 /// task is `task_for_model(task, model)`.
@@ -61,15 +65,13 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
 /// `seed`, as 63 bits so that it survives int64 files and JSON.
 uint64_t batch_seed(uint64_t seed, int64_t index);
 
-/// Simulates every trial (all of equal length) on each network, one result per network: the units
-/// (network, batch) go to the workers in turn with no barrier between networks, and batch b has
-/// seed batch_seed(seed, b) on every network, so networks that differ only in λ see the same noise.
-/// `on_progress` gets the trials done over all networks. Throws Interrupted when `cancel` is set.
-std::vector<TrialRunResult> run_trials(const std::vector<const LIFNetworkImpl*>& networks,
-                                       const std::vector<Trial>& trials,
-                                       const TrialRunOptions& options);
-/// The same on one network.
+/// Simulates every trial (all of equal length) on `network` in batches on all cores; batch b has
+/// seed batch_seed(seed, b). `on_progress` gets the trials done. Throws Interrupted when `cancel`
+/// is set. Grid searches and evaluations run through TaskRun (spikernn/core/task_run.hpp).
 TrialRunResult run_trials(const LIFNetworkImpl& network, const std::vector<Trial>& trials,
                           const TrialRunOptions& options);
+
+/// The stimuli of trials [first, last) as one batch (batch × inputs × columns).
+torch::Tensor stack_inputs(const std::vector<Trial>& trials, int64_t first, int64_t last);
 
 }  // namespace spikernn

@@ -17,6 +17,24 @@ struct GridSearchOptions : GridSearchSettings {
   bool write_to_model = true;  ///< store opt_scaling_factor, all_perfs, scaling_factors
 };
 
+/// An exclusive lock on a model file for as long as a grid search may write to it, so that two
+/// searches writing to one model cannot both run (and one silently lose the other's result).
+/// Throws FileError when another process holds it.
+class ModelLock {
+ public:
+  explicit ModelLock(const std::string& path);
+  ~ModelLock();
+  ModelLock(const ModelLock&) = delete;
+  ModelLock& operator=(const ModelLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+/// Stores `result` in the model file `path` (atomically, every other variable kept):
+/// opt_scaling_factor, all_perfs and scaling_factors, as the port does.
+void store_grid_search_result(const std::string& path, const GridSearchResult& result);
+
 /// Holds an exclusive lock on the model for the whole search when it writes to it, so that a
 /// second search of the same model is refused (FileError) instead of losing a result. Throws as
 /// the loader does for a bad model; an interrupted search (Interrupted) leaves the file untouched.
