@@ -59,7 +59,8 @@ bool non_empty(const fs::path& path) {
 }
 
 // What a config's outputs must hold: the config and version that made them, and an accuracy
-// that shows the shipped model does its task.
+// that shows the shipped model does its task: 0.85 (chance is 0.5), as 40 trials measure the
+// Mante model's 0.92 (100 trials, its optimum) with an SD of 0.04.
 void check_outputs(const ConfigRun& run, const fs::path& configs_dir) {
   for (const char* key : {"output", "json", "plots"}) {
     if (!run.config.contains(key)) continue;
@@ -75,9 +76,10 @@ void check_outputs(const ConfigRun& run, const fs::path& configs_dir) {
     const nlohmann::json j = nlohmann::json::parse(in);
     EXPECT_TRUE(j.contains("config") && j.contains("spikernn_version")) << j.dump().substr(0, 200);
     if (j.contains("results")) {
-      for (const auto& result : j["results"]) EXPECT_GE(result["best_accuracy"].get<double>(), 0.9);
+      for (const auto& result : j["results"])
+        EXPECT_GE(result["best_accuracy"].get<double>(), 0.85);
     } else {
-      EXPECT_GE(j["overall_accuracy"].get<double>(), 0.9);
+      EXPECT_GE(j["overall_accuracy"].get<double>(), 0.85);
     }
   }
 }

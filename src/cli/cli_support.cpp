@@ -127,7 +127,9 @@ const std::vector<std::string>& NetworkFlags::keys() {
 
 NetworkFlags::NetworkFlags() : flags_(spiking_config_table(), keys()) {}
 
-void NetworkFlags::add_to(CLI::App& command) { flags_.add_to(command); }
+void NetworkFlags::add_to(CLI::App& command, const SpikingConfig& defaults) {
+  flags_.add_to(command, defaults);
+}
 
 void NetworkFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
 
@@ -170,7 +172,7 @@ void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
       command.add_option("--batch-size", batch_size_,
                          "Trials simulated together (default " + std::to_string(kDefaultBatchSize) +
                              "; results depend on it)");
-  network_.add_to(command);
+  network_.add_to(command, task_run_config());
   json_option_ = command.add_option("--json", json_, "Write the results as JSON to this file");
   plots_option_ = command.add_option("--plots", plots_, plots_help);
 }

@@ -72,7 +72,8 @@ class NetworkFlags {
  public:
   NetworkFlags();
   static const std::vector<std::string>& keys();
-  void add_to(CLI::App& command);
+  // `defaults`: the command's (their values show in the help).
+  void add_to(CLI::App& command, const SpikingConfig& defaults = SpikingConfig{});
   void apply(SpikingConfig& config) const;  // the flags that were given override `config`
 
  private:
@@ -89,7 +90,7 @@ struct TaskRunSettings {
   nlohmann::json task_settings = nlohmann::json::object();
   int64_t trials = 0, batch_size = kDefaultBatchSize;  // trials: the command's default
   uint64_t seed = 0;
-  SpikingConfig config;
+  SpikingConfig config = task_run_config();  // fast noise unless --noise torch
 };
 
 // The settings as config keys, recorded in every JSON output so that a run can be repeated.

@@ -25,6 +25,12 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
   return setup;
 }
 
+SpikingConfig task_run_config() {
+  SpikingConfig config;
+  config.noise = Noise::Fast;
+  return config;
+}
+
 double scaling_factor_for(const RateModel& model, std::optional<double> scaling_factor) {
   if (scaling_factor) return *scaling_factor;
   if (model.opt_scaling_factor) return *model.opt_scaling_factor;

@@ -1,6 +1,8 @@
 // The pool that spreads a run's units over the CPU cores.
 #pragma once
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -12,10 +14,21 @@
 
 namespace spikernn {
 
-// Threads for `work` units: one per core (at most one per unit), or 1 when not `parallel`.
+// The cores this process may run on: its affinity mask (what taskset, mpirun --bind-to and a
+// Slurm allocation give it), not the machine's count, so that ranks sharing a node do not
+// oversubscribe it.
+inline int64_t available_cores() {
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof(mask), &mask) == 0 && CPU_COUNT(&mask) > 0)
+    return CPU_COUNT(&mask);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Threads for `work` units: one per available core (at most one per unit), or 1 when not
+// `parallel`.
 inline int64_t pool_threads(bool parallel, int64_t work) {
   if (!parallel) return 1;
-  return std::max<int64_t>(1, std::min<int64_t>(work, std::thread::hardware_concurrency()));
+  return std::max<int64_t>(1, std::min<int64_t>(work, available_cores()));
 }
 
 // Runs fn(i) for every i in [0, count) on `threads` threads (the caller's included) that take

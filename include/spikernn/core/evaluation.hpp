@@ -29,7 +29,7 @@ struct EvaluationSettings {
   uint64_t seed = 0;
   int64_t batch_size = kDefaultBatchSize;
   bool parallel = true;
-  SpikingConfig config;  ///< device, dtype, clamp_negative_weights, ...
+  SpikingConfig config = task_run_config();  ///< device, dtype, noise (fast), ...
   /// Keep the outputs of every trial and the spikes of one trial per condition (for figures).
   bool keep_traces = false;
   /// Called from worker threads with the trials simulated so far.

@@ -34,7 +34,7 @@ struct GridSearchSettings {
   bool parallel = true;
   uint64_t seed = 0;
   int64_t batch_size = kDefaultBatchSize;
-  SpikingConfig config;  ///< device, dtype, clamp_negative_weights, ... (λ is the grid's)
+  SpikingConfig config = task_run_config();  ///< device, dtype, noise (fast), ...; λ: the grid's
   /// Called from worker threads with the trials simulated so far, of factors × trials.
   std::function<void(int64_t done, int64_t total)> on_progress;
   const std::atomic<bool>* cancel = nullptr;  ///< stop between batches when set

@@ -64,9 +64,9 @@ class TaskRun {
     nlohmann::json task_settings = nlohmann::json::object();
     int64_t n_trials = 100;  ///< per model and factor; every factor of a model sees the same ones
     uint64_t seed = 0;
-    int64_t batch_size = kDefaultBatchSize;  ///< on the CPU; a GPU takes a model's trials at once
-    bool parallel = true;                    ///< units on all cores, one thread each
-    SpikingConfig config;                    ///< N and scaling_factor come from each model
+    int64_t batch_size = kDefaultBatchSize;    ///< on the CPU; a GPU takes a model's trials at once
+    bool parallel = true;                      ///< units on all cores, one thread each
+    SpikingConfig config = task_run_config();  ///< N and scaling_factor come from each model
     Scoring scoring = Scoring::accuracy;
     bool keep_outputs = false;  ///< keep each unit's outputs (for figures; not in to_json)
   };

@@ -22,6 +22,11 @@ namespace spikernn {
 /// seed), so it is part of a run's settings.
 constexpr int64_t kDefaultBatchSize = 25;
 
+/// The network settings grid searches and evaluations start from: SpikingConfig's defaults with
+/// fast noise. An accuracy over hundreds of trials needs sound noise, not the port's random
+/// streams, which only a seed-for-seed simulation needs (Noise::Torch keeps them).
+SpikingConfig task_run_config();
+
 struct TrialRunOptions {
   uint64_t seed = 0;
   int64_t batch_size = kDefaultBatchSize;                ///< on the CPU; a GPU takes all at once
