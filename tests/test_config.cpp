@@ -85,6 +85,14 @@ TEST(SpikingConfig, TheTableDeclaresEveryKeyOnceAndEnumsByName) {
             R"(key 'noise': expected "torch" or "fast", found "quiet")");
 }
 
+TEST(SpikingConfig, RanksOfANodeShareOutItsGpus) {
+  EXPECT_EQ(device_for_local_rank("cuda", 0, 4), "cuda:0");
+  EXPECT_EQ(device_for_local_rank("cuda", 5, 4), "cuda:1");
+  EXPECT_EQ(device_for_local_rank("cuda:2", 5, 4), "cuda:2");  // named explicitly: kept
+  EXPECT_EQ(device_for_local_rank("cpu", 5, 4), "cpu");
+  EXPECT_EQ(device_for_local_rank("cuda", 1, 0), "cuda");  // no GPU: the usual error later
+}
+
 TEST(TaskSettings, TablesRoundTripAndRefuseUnknownKeys) {
   const nlohmann::json changed = {{"stim_on", 40}, {"go_threshold", 0.6}};
   const GoNoGoTask task(changed);

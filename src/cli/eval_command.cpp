@@ -63,7 +63,7 @@ class EvalCommand : public TaskCommand {
     o.n_trials = settings_.trials;
     o.seed = settings_.seed;
     o.batch_size = settings_.batch_size;
-    o.config = settings_.config;
+    o.config = process_config();
     o.keep_traces = !settings_.plots.empty();
     std::vector<RateModel> models;
     for (const std::string& file : models_) models.push_back(load_rate_model(file));

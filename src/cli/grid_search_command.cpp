@@ -81,7 +81,7 @@ class GridSearchCommand : public TaskCommand {
     o.n_trials_per_factor = settings_.trials;
     o.seed = settings_.seed;
     o.batch_size = settings_.batch_size;
-    o.config = settings_.config;
+    o.config = process_config();
     run_ = std::make_unique<TaskRun>(grid_search_run(std::move(models), o));
   }
 

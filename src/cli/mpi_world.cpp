@@ -42,6 +42,10 @@ MpiWorld::MpiWorld() {
   joined_ = true;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &node);
+  MPI_Comm_rank(node, &local_rank_);
+  MPI_Comm_free(&node);
   if (rank_ != 0 && std::freopen("/dev/null", "w", stdout) == nullptr) std::fclose(stdout);
 #endif
 }

@@ -18,6 +18,8 @@ class MpiWorld {
   MpiWorld& operator=(const MpiWorld&) = delete;
 
   int rank() const { return rank_; }
+  // This rank's index among the ranks on its node.
+  int local_rank() const { return local_rank_; }
   int size() const { return size_; }
   // Every rank's `text`, in rank order, on rank 0; empty on the others.
   std::vector<std::string> gather(const std::string& text) const;
@@ -31,7 +33,7 @@ class MpiWorld {
   static bool available();
 
  private:
-  int rank_ = 0, size_ = 1;
+  int rank_ = 0, size_ = 1, local_rank_ = 0;
   bool joined_ = false;
   mutable bool gathered_ = false;
 };

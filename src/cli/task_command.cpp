@@ -117,6 +117,14 @@ void run_rank(const TaskCommandMaker& make, const std::atomic<bool>* cancel) {
 
 }  // namespace
 
+SpikingConfig TaskCommand::process_config() const {
+  SpikingConfig config = settings_.config;
+  if (mpi_world().size() > 1)
+    config.device = device_for_local_rank(config.device, mpi_world().local_rank(),
+                                          static_cast<int64_t>(torch::cuda::device_count()));
+  return config;
+}
+
 RunPart parse_shard(const std::string& text) {
   long long index = 0, count = 0;
   char slash = 0, extra = 0;

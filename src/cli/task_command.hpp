@@ -38,6 +38,10 @@ class TaskCommand {
   virtual void finish(const std::vector<UnitScores>& all, double seconds) = 0;
 
  protected:
+  // The settings' network config for this process: under mpirun, device "cuda" becomes this
+  // rank's GPU of its node (device_for_local_rank). The recorded config keeps "cuda".
+  SpikingConfig process_config() const;
+
   TaskRunSettings settings_;
   std::vector<std::string> models_;  // the model files run, in unit order
   std::unique_ptr<TaskRun> run_;

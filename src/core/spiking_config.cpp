@@ -90,6 +90,11 @@ SpikingConfig create_default_spiking_config(const nlohmann::json& overrides) {
   return config;
 }
 
+std::string device_for_local_rank(const std::string& device, int64_t local_rank, int64_t gpus) {
+  if (device != "cuda" || gpus < 1) return device;
+  return "cuda:" + std::to_string(local_rank % gpus);
+}
+
 void validate_spiking_config(const SpikingConfig& c) {
   require(c.N > 0, "N", "a positive number of units", std::to_string(c.N));
   require(c.dt > 0 && std::isfinite(c.dt), "dt", "a positive time step", num(c.dt));

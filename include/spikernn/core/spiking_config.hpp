@@ -68,6 +68,11 @@ const SettingsTable<SpikingConfig>& spiking_config_table();
 SpikingConfig create_default_spiking_config(
     const nlohmann::json& overrides = nlohmann::json::object());
 
+/// The device one process of a multi-process run uses: "cuda" without an index names GPU
+/// `local_rank % gpus` of its node, so that the ranks on a node share out its GPUs; any other
+/// device ("cpu", an explicit "cuda:I"), or no GPU at all, leaves `device` as it is.
+std::string device_for_local_rank(const std::string& device, int64_t local_rank, int64_t gpus);
+
 /// The port's rules (N > 0, dt > 0, downsample >= 1, λ > 0, tref >= 0, tm > 0, tr > 0,
 /// vpeak > vreset) plus finite values, a known dtype and a parseable device. Throws ConfigError.
 void validate_spiking_config(const SpikingConfig& config);
