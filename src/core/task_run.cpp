@@ -2,7 +2,6 @@
 
 #include <mutex>
 #include <random>
-#include <set>
 
 #include "spikernn/core/error.hpp"
 #include "trial_scoring.hpp"
