@@ -19,12 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::kGoNoGoModel;
+using testing::kShortGoNoGo;
 using testing::ScratchDir;
 
 // Go-NoGo trials shortened to 61 columns (6,000 steps) to keep the tests quick.
-const nlohmann::json kShortGoNoGo = {
-    {"columns", 61}, {"stim_on", 20}, {"stim_dur", 10}, {"score_from_step", 3500}};
-
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream s;

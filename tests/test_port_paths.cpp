@@ -30,7 +30,7 @@ using testing::source_path;
 
 const std::string kOriginalMante = source_path("tests/data/original_mante_model.mat");
 // Go-NoGo trials of 61 columns (0.3 s), so that each run takes a moment.
-const std::string kShortGoNoGo =
+const std::string kShortGoNoGoFlags =
     " --task-setting columns=61 --task-setting stim_on=20 --task-setting stim_dur=10"
     " --task-setting score_from_step=3500";
 
@@ -95,7 +95,7 @@ TEST(Reruns, EvalsRecordedConfigRerunsToTheSameResult) {
       "eval --model " + kGoNoGoModel +
           " --task go-nogo --scaling-factor 20 --trials 10 --downsample 2 --use-initial-weights"
           " --json " +
-          dir.file("e.json") + kShortGoNoGo,
+          dir.file("e.json") + kShortGoNoGoFlags,
       dir.file("e.json"), dir);
   EXPECT_EQ(before.at("config").at("downsample"), 2);
   EXPECT_EQ(before.at("config").at("use_initial_weights"), true);
@@ -108,7 +108,7 @@ TEST(Reruns, GridSearchsRecordedConfigRerunsToTheSameResult) {
   const auto [before, after] = run_and_rerun(
       "grid-search --model " + kGoNoGoModel +
           " --task go_nogo --trials 4 --scaling-factors 20,40 --no-write --downsample 3 --json " +
-          dir.file("g.json") + kShortGoNoGo,
+          dir.file("g.json") + kShortGoNoGoFlags,
       dir.file("g.json"), dir);
   EXPECT_EQ(before.at("config").at("write_to_model"), false);
   EXPECT_EQ(after, before);
@@ -138,7 +138,7 @@ TEST(PortNames, UnderscoreTaskNamesTaskSettingsAndModelFolders) {
   copy_model(kGoNoGoModel, dir.file("models/b.mat"));
   const CliRun run = run_cli("eval --model " + dir.file("models") +
                                  " --task go_nogo --scaling-factor 20 --trials 4 --json " +
-                                 dir.file("e.json") + kShortGoNoGo,
+                                 dir.file("e.json") + kShortGoNoGoFlags,
                              dir);
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("a.mat (go-nogo, lambda = 20"), std::string::npos) << run.output;
@@ -165,7 +165,7 @@ TEST(FolderSearch, SkipsSearchedModelsResumesAndForceSearchesAgain) {
   const std::string a = copy_model(kGoNoGoModel, dir.file("models/a.mat"));
   const std::string b = copy_model(kGoNoGoModel, dir.file("models/b.mat"));
   const std::string search = "grid-search --model " + dir.file("models") +
-                             " --trials 2 --scaling-factors 20,30" + kShortGoNoGo;
+                             " --trials 2 --scaling-factors 20,30" + kShortGoNoGoFlags;
   {
     // Another search holds b: the run is refused before it starts, both models untouched.
     const int fd = ::open(b.c_str(), O_RDONLY);
@@ -181,7 +181,7 @@ TEST(FolderSearch, SkipsSearchedModelsResumesAndForceSearchesAgain) {
   // As an interrupted search of the folder leaves it (TaskRun.EachModelIsReportedAsSoonAsItIsDone):
   // a searched, b not.
   ASSERT_EQ(
-      run_cli("grid-search --model " + a + " --trials 2 --scaling-factors 20,30" + kShortGoNoGo,
+      run_cli("grid-search --model " + a + " --trials 2 --scaling-factors 20,30" + kShortGoNoGoFlags,
               dir)
           .status,
       0);

@@ -25,6 +25,10 @@ inline std::string source_path(const std::string& relative) {
 
 inline const std::string kGoNoGoModel = source_path("models/go_nogo_N200_taus4-20_sigmoid.mat");
 
+// A Go-NoGo trial of 61 columns scored late: short enough for grid searches in unit tests.
+inline const nlohmann::json kShortGoNoGo = {
+    {"columns", 61}, {"stim_on", 20}, {"stim_dur", 10}, {"score_from_step", 3500}};
+
 // A fresh, empty folder removed when the object goes away.
 class ScratchDir {
  public:

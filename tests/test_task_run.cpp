@@ -14,11 +14,9 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::kGoNoGoModel;
+using testing::kShortGoNoGo;
 
 // Go-NoGo trials shortened to 61 columns (6,000 steps) to keep the tests quick.
-const nlohmann::json kShortGoNoGo = {
-    {"columns", 61}, {"stim_on", 20}, {"stim_dur", 10}, {"score_from_step", 3500}};
-
 GridSearchSettings small_search() {
   GridSearchSettings s;
   s.task_settings = kShortGoNoGo;
