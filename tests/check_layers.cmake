@@ -1,9 +1,10 @@
-# The layering rule of docs/architecture.md, checked on the sources: core < io < plots < cli, and
-# no file includes a header of a higher layer. The core also takes and returns data only: no
+# The layering rule of docs/architecture.md, checked on the sources: core < io < plots < cli and
+# python (the bindings, beside the CLI: neither includes the other), and no file includes a header
+# of a higher layer. The core also takes and returns data only: no
 # console, file or machine access (those belong to io and cli).
 #   cmake -DSOURCE_DIR=<repository> -P tests/check_layers.cmake
 cmake_policy(SET CMP0007 NEW)
-set(layers core io plots cli)
+set(layers core io plots cli python)
 set(failures "")
 
 function(layer_rank name out)
@@ -21,9 +22,9 @@ foreach(layer IN LISTS layers)
     file(STRINGS "${file}" includes REGEX "^#include [\"<]")
     foreach(line IN LISTS includes)
       # "spikernn/<layer>/x.hpp" (public) or "<layer>/x.hpp" (another layer's private header)
-      if(line MATCHES "^#include [\"<](spikernn/)?(core|io|plots|cli)/")
+      if(line MATCHES "^#include [\"<](spikernn/)?(core|io|plots|cli|python)/")
         layer_rank(${CMAKE_MATCH_2} included_rank)
-        if(included_rank GREATER own_rank)
+        if(included_rank GREATER own_rank OR (layer STREQUAL "python" AND CMAKE_MATCH_2 STREQUAL "cli"))
           list(APPEND failures "${file}: ${layer} includes ${CMAKE_MATCH_2}: ${line}")
         endif()
       elseif(line MATCHES "^#include [\"<]spikernn/[a-z_]+\\.hpp[\">]")
@@ -44,4 +45,4 @@ if(failures)
   list(JOIN failures "\n  " text)
   message(FATAL_ERROR "layering violations:\n  ${text}")
 endif()
-message(STATUS "layers: core < io < plots < cli hold")
+message(STATUS "layers: core < io < plots < cli, python hold")

@@ -180,11 +180,11 @@ TEST(FolderSearch, SkipsSearchedModelsResumesAndForceSearchesAgain) {
   EXPECT_FALSE(load_rate_model(a).opt_scaling_factor.has_value());
   // As an interrupted search of the folder leaves it (TaskRun.EachModelIsReportedAsSoonAsItIsDone):
   // a searched, b not.
-  ASSERT_EQ(
-      run_cli("grid-search --model " + a + " --trials 2 --scaling-factors 20,30" + kShortGoNoGoFlags,
-              dir)
-          .status,
-      0);
+  ASSERT_EQ(run_cli("grid-search --model " + a + " --trials 2 --scaling-factors 20,30" +
+                        kShortGoNoGoFlags,
+                    dir)
+                .status,
+            0);
   ASSERT_TRUE(load_rate_model(a).opt_scaling_factor.has_value());
   ASSERT_FALSE(load_rate_model(b).opt_scaling_factor.has_value());
 

@@ -26,13 +26,14 @@ flags="-O1 -gline-tables-only -fno-omit-frame-pointer -fsanitize=address,undefin
 flags+=" -fno-sanitize-recover=undefined"
 # A fresh configuration each time: a cache keeps the libraries it found first. Without MPI: its
 # MPI tests run in the default build (stage 2), and OpenMPI's own allocations are not ours to
-# sanitize.
+# sanitize. Without the Python package: the next stage builds it against this LibTorch as pip
+# does, and an extension under ASan would need the sanitizer runtime preloaded into Python.
 rm -f "$build/CMakeCache.txt"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=None "${torch_wheel_cmake_args[@]}" \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS="$flags" \
   -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" -DSPIKERNN_BUILD_FUZZERS=ON \
   -DSPIKERNN_BUILD_EXAMPLES=OFF -DSPIKERNN_BUILD_BENCH=OFF -DTORCH_CUDA_ARCH_LIST=8.0 \
-  -DSPIKERNN_WITH_MPI=OFF
+  -DSPIKERNN_WITH_MPI=OFF -DSPIKERNN_BUILD_PYTHON=OFF
 cmake --build "$build" -j "$(nproc)" --target spikernn_tests spikernn_cli fuzz_model_loader \
   fuzz_config
 

@@ -19,7 +19,8 @@ void check_writable_destination(const std::string& path) {
   const fs::path folder = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code ec;
   if (!fs::is_directory(folder, ec))
-    throw FileError("cannot write '" + path + "': folder '" + folder.string() + "' does not exist");
+    throw FileNotFound("cannot write '" + path + "': folder '" + folder.string() +
+                       "' does not exist");
   if (fs::is_directory(target, ec))
     throw FileError("cannot write '" + path + "': it is a directory");
   // A probe file, not access(2) alone: root passes access() for folders that still refuse new

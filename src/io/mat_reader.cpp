@@ -63,7 +63,7 @@ void copy_as_double(const void* data, size_t n, double* out) {
 MatReader::MatReader(std::string path) : path_(std::move(path)), mat_(nullptr) {
   install_matio_logger();
   std::error_code ec;
-  if (!fs::exists(path_, ec)) throw FileError("'" + path_ + "': no such file");
+  if (!fs::exists(path_, ec)) throw FileNotFound("'" + path_ + "': no such file");
   if (fs::is_directory(path_, ec))
     throw FileError("'" + path_ + "': expected a MAT file, found a directory");
   file_size_ = static_cast<int64_t>(fs::file_size(path_, ec));

@@ -153,7 +153,7 @@ void write_mat_file(const std::string& path, const std::vector<MatVariable>& var
 
 void check_updatable(const std::string& path) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw FileError("'" + path + "': no such file");
+  if (!fs::exists(path, ec)) throw FileNotFound("'" + path + "': no such file");
   // The mode bits, not access(2) alone: root may write anywhere, but a file marked read-only by
   // its owner is not to be replaced.
   const fs::perms mode = fs::status(path, ec).permissions();

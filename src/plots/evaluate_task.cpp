@@ -58,20 +58,28 @@ EvaluationResult evaluate_task(const EvaluationOptions& options) {
   return r;
 }
 
-EvaluationResult evaluate_task(const std::string& task_name, const std::string& model_dir,
-                               std::optional<double> optimal_scaling_factor,
-                               const nlohmann::json& task_settings, bool save_plots) {
+EvaluationOptions port_evaluation_options(const std::string& task_name,
+                                          const std::string& model_dir,
+                                          std::optional<double> optimal_scaling_factor,
+                                          const nlohmann::json& task_settings, bool save_plots) {
   EvaluationOptions o;
   o.task = task_name;
   o.model_path = mat_files_in(model_dir).front();
   o.scaling_factor = optimal_scaling_factor;
   o.task_settings = task_settings;
   if (save_plots) o.plots_dir = (fs::path(o.model_path).parent_path() / "plots").string();
-  return evaluate_task(o);
+  return o;
 }
 
-EvaluationResult eval_go_nogo(const std::string& model_path, double scaling_factor,
-                              int64_t n_trials, bool plot_results) {
+EvaluationResult evaluate_task(const std::string& task_name, const std::string& model_dir,
+                               std::optional<double> optimal_scaling_factor,
+                               const nlohmann::json& task_settings, bool save_plots) {
+  return evaluate_task(port_evaluation_options(task_name, model_dir, optimal_scaling_factor,
+                                               task_settings, save_plots));
+}
+
+EvaluationOptions eval_go_nogo_options(const std::string& model_path, double scaling_factor,
+                                       int64_t n_trials, bool plot_results) {
   EvaluationOptions o;
   o.model_path = model_path;
   o.scaling_factor = scaling_factor;
@@ -80,7 +88,12 @@ EvaluationResult eval_go_nogo(const std::string& model_path, double scaling_fact
     o.plots_dir =
         (fs::path(model_path).parent_path() / (fs::path(model_path).stem().string() + "_plots"))
             .string();
-  return evaluate_task(o);
+  return o;
+}
+
+EvaluationResult eval_go_nogo(const std::string& model_path, double scaling_factor,
+                              int64_t n_trials, bool plot_results) {
+  return evaluate_task(eval_go_nogo_options(model_path, scaling_factor, n_trials, plot_results));
 }
 
 }  // namespace spikernn

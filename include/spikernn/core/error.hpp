@@ -19,6 +19,12 @@ class FileError : public Error {
   using Error::Error;
 };
 
+/// A file or folder that does not exist (Python: a FileNotFoundError).
+class FileNotFound : public FileError {
+ public:
+  using FileError::FileError;
+};
+
 /// A MAT file whose variables are missing or have the wrong class, shape or values.
 class ModelFormatError : public Error {
  public:

@@ -34,10 +34,18 @@ EvaluationResult evaluate_task(const std::string& task_name, const std::string& 
                                std::optional<double> optimal_scaling_factor = std::nullopt,
                                const nlohmann::json& task_settings = nlohmann::json::object(),
                                bool save_plots = true);
+/// The options the port's form above runs with.
+EvaluationOptions port_evaluation_options(const std::string& task_name,
+                                          const std::string& model_dir,
+                                          std::optional<double> optimal_scaling_factor,
+                                          const nlohmann::json& task_settings, bool save_plots);
 
 /// The seed's `eval_go_nogo(model_path, scaling_factor=50.0, n_trials=100, plot_results=True)`;
 /// plots go beside the model, into a folder named after it (`go.mat` → `go_plots/`).
 EvaluationResult eval_go_nogo(const std::string& model_path, double scaling_factor = 50.0,
                               int64_t n_trials = 100, bool plot_results = true);
+/// The options `eval_go_nogo` runs with.
+EvaluationOptions eval_go_nogo_options(const std::string& model_path, double scaling_factor,
+                                       int64_t n_trials, bool plot_results);
 
 }  // namespace spikernn

@@ -1,0 +1,126 @@
+"""The port's conversion and simulation functions (``spiking.LIF_network_fnc`` and its utilities)
+on spikernn's C++ engine, with the port's names, arguments and return types, and
+``simulate_batch``, which runs many trials at once and returns torch tensors."""
+
+import os
+
+import numpy as np
+import torch
+
+from . import _core, _json
+from .config import SpikingConfig
+
+RateModel = _core.RateModel
+
+
+def load_model(model):
+    """A ``RateModel`` from a model file path, from a dict of the model's arrays (what
+    ``load_rate_model`` or ``scipy.io.loadmat`` returns), or a ``RateModel`` as it is. Load a model
+    once this way to simulate it many times without reading the file again."""
+    if isinstance(model, RateModel):
+        return model
+    if isinstance(model, (str, os.PathLike)):
+        return _core.load_model(os.fspath(model))
+    if isinstance(model, dict):
+        arrays = {}
+        for name, value in model.items():
+            if name.startswith("__"):
+                continue  # scipy's __header__, __version__, __globals__
+            if isinstance(value, torch.Tensor):
+                arrays[name] = value
+                continue
+            value = np.asarray(value)
+            if value.dtype.kind in "biuf":  # numbers and logicals; strings are not the model's
+                arrays[name] = torch.from_numpy(np.ascontiguousarray(value))
+        return _core.model_from_arrays(arrays, "")
+    raise TypeError(f"a model is a path, a dict of arrays or a RateModel, not {type(model).__name__}")
+
+
+def load_rate_model(model_path):
+    """Every variable of a MAT file (v4, v5 or v7.3) as the port's ``load_rate_model`` returns it: a
+    dict of float64 numpy arrays (shaped as scipy.io.loadmat shapes them) and strings."""
+    variables = _core.mat_variables(os.fspath(model_path))
+    return {k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in variables.items()}
+
+
+def _config_json(config, **fields):
+    if config is None:
+        values = {}
+    elif isinstance(config, SpikingConfig):
+        values = config.to_dict()
+    else:
+        values = dict(config)
+    values.update({k: v for k, v in fields.items() if v is not None})
+    return _json.dumps(values)
+
+
+def _indices(values):
+    return [int(x) for x in np.asarray(values if values is not None else [], dtype=np.int64).ravel()]
+
+
+def _record(record):
+    return record if isinstance(record, str) else ",".join(record)
+
+
+def _numpy(tensor):
+    return None if tensor is None else tensor.numpy()
+
+
+def LIF_network_fnc(model_or_path, scaling_factor, u, stims, downsample, use_initial_weights,
+                    *, config=None, record="all"):
+    """The port's ``LIF_network_fnc``: maps the rate model onto an LIF network with its weights
+    divided by ``scaling_factor`` and simulates stimulus ``u`` (inputs × columns).
+
+    Returns the port's ``(W, REC, spk, rs, all_fr, out, params)``: numpy arrays (``REC``, ``spk``,
+    ``rs`` are N × steps, ``out`` has one value per step) and the dict ``params`` (``dt``, ``T``,
+    ``nt``, ``w_out``, ``td``, ``td0``, ``IPSCs``). With no ``config`` it draws from torch's global
+    generator in float64 on the CPU, so ``torch.manual_seed(s)`` before the call gives the port's
+    spikes for seed ``s``. ``config`` (a SpikingConfig or dict) may set the device, dtype, seed,
+    engine and noise; ``record`` may leave out traces (``"spk,out"``), which come back as None."""
+    model = load_model(model_or_path)
+    stims = stims or {}
+    r = _core.lif_network_fnc(
+        model, float(scaling_factor), torch.as_tensor(u, dtype=torch.float64),
+        str(stims.get("mode", "none")), _indices(stims.get("dur")), _indices(stims.get("units")),
+        int(downsample), bool(use_initial_weights), _config_json(config), _record(record))
+    td = r["td"].numpy() if r["td"].dim() > 0 else r["td"].item()
+    td0 = r["td0"].numpy() if r["td0"].dim() > 0 else r["td0"].item()
+    params = {"dt": r["dt"], "T": r["T"], "nt": r["nt"], "w_out": r["w_out"].numpy(), "td": td,
+              "td0": td0, "IPSCs": _numpy(r.get("IPSCs"))}
+    out = r.get("out")
+    return (_numpy(r.get("W")), _numpy(r.get("REC")), _numpy(r.get("spk")), _numpy(r.get("rs")),
+            _numpy(r.get("all_fr")), None if out is None else out.numpy().ravel(), params)
+
+
+def simulate_batch(model, scaling_factor, u_batch, seed=None, record=("spk", "out"), noise=None,
+                   device=None, *, config=None):
+    """Simulates a batch of trials at once: ``u_batch`` is B × inputs × columns. Returns a dict of
+    torch tensors with a leading batch dimension (``spk`` is B × N × steps), holding only what
+    ``record`` names (any of W, REC, spk, rs, all_fr, out, IPSCs, or "all"), and ``dt``, ``T``,
+    ``nt``. ``seed`` makes the run reproducible (with no seed, noise "torch" draws from torch's
+    global generator); ``noise`` is "torch" (the port's streams) or "fast"; ``device`` "cpu",
+    "cuda" or "cuda:I"; ``config`` a SpikingConfig or dict of further settings."""
+    model = load_model(model)
+    u = torch.as_tensor(u_batch, dtype=torch.float64)
+    settings = _config_json(config, scaling_factor=float(scaling_factor), noise=noise,
+                            device=device)
+    return _core.simulate_batch(model, u, settings, _record(record),
+                                None if seed is None else int(seed))
+
+
+def format_spike_data(spikes, dt):
+    """The port's ``format_spike_data``: spike times (s) and neuron of each spike, firing rates
+    (Hz) and total spikes of an N × steps spike matrix, plus the active neurons."""
+    d = _core.format_spike_data(torch.as_tensor(np.asarray(spikes), dtype=torch.float64), float(dt))
+    return {k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in d.items()}
+
+
+def validate_stimulus(u, task_type="go-nogo"):
+    """The port's check of a stimulus (inputs × columns) for a task; raises ValueError
+    (``InvalidArgument``) naming what is wrong, returns True otherwise."""
+    return _core.validate_stimulus(torch.as_tensor(np.asarray(u), dtype=torch.float64), task_type)
+
+
+def check_gpu_availability():
+    """``(True, device name)`` when a CUDA GPU is usable, else ``(False, "CPU")``."""
+    return _core.check_gpu_availability()

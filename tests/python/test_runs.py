@@ -1,0 +1,95 @@
+"""Grid search, evaluation and batched simulation from Python: known answers on the shipped
+Go-NoGo model (λ = 20 performs it, λ = 60 does not), what is written into the model file, and
+Ctrl-C stopping a run with the file untouched."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+import spikernn
+from conftest import GO_NOGO, SHORT_GO_NOGO, file_bytes
+
+
+def short_search(path, **kwargs):
+    return spikernn.lambda_grid_search(path, scaling_factors=[20, 60], n_trials_per_factor=8,
+                                       task_settings=SHORT_GO_NOGO, progress=False, **kwargs)
+
+
+def test_grid_search_finds_the_factor_that_works_and_stores_it(model_copy):
+    result = short_search(model_copy)
+    assert result["opt_scaling_factor"] == 20.0 and result["written_to_model"]
+    assert result["accuracy"][0] > result["accuracy"][1]
+    stored = spikernn.load_rate_model(model_copy)
+    assert stored["opt_scaling_factor"].item() == 20.0
+    np.testing.assert_array_equal(stored["all_perfs"].ravel(), result["accuracy"])
+
+
+def test_grid_search_without_writing_leaves_the_file_as_it_was(model_copy):
+    before = file_bytes(model_copy)
+    assert not short_search(model_copy, write_to_model=False)["written_to_model"]
+    assert file_bytes(model_copy) == before
+
+
+def test_the_ports_form_searches_every_model_of_a_folder(model_copy):
+    results = spikernn.lambda_grid_search(os.path.dirname(model_copy), "go-nogo", 8, [20, 60],
+                                          task_settings=SHORT_GO_NOGO, progress=False)
+    assert [r["opt_scaling_factor"] for r in results] == [20.0]
+    assert results[0] == dict(short_search(model_copy), seconds=results[0]["seconds"])
+
+
+def test_progress_reaches_the_total(model_copy):
+    seen = []
+    spikernn.lambda_grid_search(model_copy, scaling_factors=[20], n_trials_per_factor=6,
+                                task_settings=SHORT_GO_NOGO, write_to_model=False,
+                                progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (6, 6)
+
+
+def test_evaluation_known_answer():
+    with pytest.warns(UserWarning, match="negative"):
+        result = spikernn.eval_go_nogo(GO_NOGO, 20.0, n_trials=20, plot_results=False,
+                                       progress=False)
+    assert result["overall_accuracy"] >= 0.9 and result["n_trials"] == 20
+    assert set(result["condition_accuracy"]) == {"go", "nogo"}
+    port_form = spikernn.evaluate_task("go-nogo", GO_NOGO, 20.0, save_plots=False, n_trials=20,
+                                       progress=False)
+    assert port_form["overall_accuracy"] == result["overall_accuracy"]
+
+
+def test_simulate_batch_returns_what_is_recorded_and_repeats_with_its_seed():
+    u = torch.zeros(3, 1, 201, dtype=torch.float64)
+    u[:2, 0, 30:50] = 1
+    first = spikernn.simulate_batch(GO_NOGO, 20.0, u, seed=5, noise="fast")
+    again = spikernn.simulate_batch(spikernn.load_model(GO_NOGO), 20.0, u, seed=5, noise="fast")
+    assert {"spk", "out"} <= set(first) and "REC" not in first
+    assert first["spk"].shape == (3, 200, first["nt"]) and first["out"].shape == (3, first["nt"])
+    assert torch.equal(first["spk"], again["spk"])
+    go, nogo = first["out"][:, -1000:].mean(dim=1)[[0, 2]]
+    assert go > 0.5 and abs(nogo) < 0.5  # the Go trials respond, the NoGo trial does not
+
+
+def test_ctrl_c_stops_a_search_between_batches_and_writes_nothing(model_copy):
+    script = textwrap.dedent(f"""
+        import sys, spikernn
+        def started(done, total):
+            print("started", flush=True)
+        try:
+            spikernn.lambda_grid_search({model_copy!r}, n_trials_per_factor=400, batch_size=2,
+                                        progress=started)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(3)
+    """)
+    before = file_bytes(model_copy)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env=dict(os.environ, OMP_NUM_THREADS="1"))
+    assert child.stdout.readline().strip() == "started"
+    child.send_signal(signal.SIGINT)
+    assert child.wait(timeout=120) == 3 and "interrupted" in child.stdout.read()
+    assert file_bytes(model_copy) == before
