@@ -112,10 +112,13 @@ TrainingOptions short_training(int64_t n_trials) {
 }
 
 TEST(TrainingTest, RunsAreReproducibleAndTrainTheDecayConstants) {
-  const TrainingResult a = train_rate_rnn(short_training(120));
-  ASSERT_EQ(a.losses.size(), 120u);
-  EXPECT_FALSE(a.success);  // Go-NoGo never stops before 1,500 trials
-  const TrainingResult b = train_rate_rnn(short_training(120));
+  TrainingOptions o = short_training(60);
+  o.eval_freq = 50;  // one evaluation on the way
+  const TrainingResult a = train_rate_rnn(o);
+  ASSERT_EQ(a.losses.size(), 60u);
+  EXPECT_FALSE(a.success);                      // Go-NoGo never stops before 1,500 trials
+  EXPECT_GT(a.eval_accuracy + a.eval_loss, 0);  // the evaluation ran
+  const TrainingResult b = train_rate_rnn(o);
   EXPECT_EQ(a.losses, b.losses);
   EXPECT_TRUE(torch::equal(a.network->w, b.network->w));
   EXPECT_FALSE(torch::equal(a.network->taus_gaus, a.taus_gaus0));

@@ -18,7 +18,8 @@ from .conversion import (LIF_network_fnc, RateModel, check_gpu_availability, for
 from .errors import (ConfigError, FileError, FileNotFoundError, InvalidArgument,
                      ModelFormatError, SpikernnError)
 from .runs import eval_go_nogo, evaluate, evaluate_task, lambda_grid_search, train_rate_rnn
-from .tasks import Task, Trial, register_task, registered_tasks
+from .tasks import (GoNogoSpikingTask, ManteSpikingTask, SpikingTaskFactory, Task, Trial,
+                    XORSpikingTask, register_task, registered_tasks)
 
 __version__ = _core.version()
 
@@ -28,5 +29,6 @@ __all__ = [
     "validate_stimulus", "check_gpu_availability", "SpikingConfig",
     "create_default_spiking_config", "Task", "Trial", "register_task", "registered_tasks",
     "SpikernnError", "FileError", "FileNotFoundError", "ModelFormatError", "ConfigError",
-    "InvalidArgument", "train_rate_rnn",
+    "InvalidArgument", "train_rate_rnn", "GoNogoSpikingTask", "XORSpikingTask", "ManteSpikingTask",
+    "SpikingTaskFactory",
 ]

@@ -83,12 +83,87 @@ class Task:
         return bool(self.evaluate_trial(out.numpy(), Trial(None, condition, label, inputs)))
 
 
+class BuiltinTask:
+    """A built-in task of the C++ engine with the port's task interface (``GoNogoSpikingTask``,
+    ``XORSpikingTask``, ``ManteSpikingTask``): settings validated by the engine's table,
+    ``generate_stimulus(trial_type=None)`` returning ``(u, trial_type)`` with the engine's stimulus,
+    ``evaluate_output(out, trial)`` scoring one output per LIF step as the grid search does."""
+
+    task_name = None
+
+    def __init__(self, settings=None, task_name=None):
+        self.task_name = task_name or self.task_name
+        self._task = _core.make_task(self.task_name, _json.dumps(settings or {}))
+        self.settings = _json.loads(self._task.settings_json)
+
+    def get_default_settings(self):
+        return _json.loads(_core.make_task(self.task_name, "{}").settings_json)
+
+    def validate_settings(self):
+        """Settings are validated when the task is made (ConfigError naming the key)."""
+
+    def get_sample_trial_types(self):
+        return list(self._task.conditions)
+
+    def generate_trial(self, trial_type=None, seed=None):
+        """A ``Trial`` of ``trial_type`` (a random condition when None); its random parts come
+        from ``seed``, or from numpy's global generator (``np.random.seed`` repeats them)."""
+        if seed is None:
+            seed = int(np.random.randint(0, 2**63 - 1, dtype=np.int64))
+        u, condition, label, inputs = self._task.trial(trial_type or "", seed)
+        return Trial(u.numpy(), condition, label, inputs)
+
+    def generate_stimulus(self, trial_type=None):
+        trial = self.generate_trial(trial_type)
+        return trial.u, trial.condition
+
+    def evaluate_output(self, out, trial):
+        out = torch.as_tensor(np.asarray(out, dtype=np.float64)).ravel()
+        return self._task.correct(out, trial.condition, float(trial.label), dict(trial.inputs))
+
+
+class GoNogoSpikingTask(BuiltinTask):
+    task_name = "go-nogo"
+
+
+class XORSpikingTask(BuiltinTask):
+    task_name = "xor"
+
+
+class ManteSpikingTask(BuiltinTask):
+    task_name = "mante"
+
+
+class SpikingTaskFactory:
+    """The port's task factory over the engine's registry."""
+
+    @classmethod
+    def create_task(cls, task_name, settings=None):
+        builtin = {c.task_name: c for c in (GoNogoSpikingTask, XORSpikingTask, ManteSpikingTask)}
+        if task_name in _python_tasks:
+            return _python_tasks[task_name](settings)
+        # Any other task of the engine's registry, found by the engine's rules ("go_nogo" too).
+        return builtin.get(task_name.replace("_", "-"), BuiltinTask)(settings, task_name)
+
+    @classmethod
+    def register_task(cls, task_name, task_class):
+        register_task(task_name, task_class)
+
+    @classmethod
+    def list_available_tasks(cls):
+        return registered_tasks()
+
+
+_python_tasks = {}
+
+
 def register_task(name, task_class):
     """Registers ``task_class`` (a ``Task`` subclass, called with the run's task settings) under
     ``name``, as the port's ``SpikingTaskFactory.register_task`` does."""
     if not (isinstance(task_class, type) and issubclass(task_class, Task)):
         raise TypeError(f"{task_class!r} is not a subclass of spikernn.Task")
     _core.register_python_task(name, lambda settings: task_class(_json.loads(settings)))
+    _python_tasks[name] = task_class
 
 
 def registered_tasks():

@@ -80,6 +80,39 @@ void bind_tasks(py::module_& m) {
       },
       py::arg("name"), py::arg("factory"));
   m.def("registered_tasks", &registered_tasks);
+
+  // Any registered task as the C++ engine runs it: the built-in task classes of the Python
+  // package (GoNogoSpikingTask, ...) stand on it.
+  py::class_<AbstractSpikingTask>(m, "EngineTask")
+      .def_property_readonly("name", &AbstractSpikingTask::name)
+      .def_property_readonly("n_inputs", &AbstractSpikingTask::n_inputs)
+      .def_property_readonly("columns", &AbstractSpikingTask::columns)
+      .def_property_readonly("conditions", &AbstractSpikingTask::conditions)
+      .def_property_readonly("response_onset_step", &AbstractSpikingTask::response_onset_step)
+      .def_property_readonly("decision_threshold", &AbstractSpikingTask::decision_threshold)
+      .def_property_readonly("settings_json",
+                             [](const AbstractSpikingTask& t) { return dump_json(t.settings()); })
+      .def(
+          "trial",
+          [](const AbstractSpikingTask& t, const std::string& condition, uint64_t seed) {
+            std::mt19937_64 rng(seed);
+            const Trial trial = t.generate_stimulus(condition, rng);
+            return py::make_tuple(trial.u, trial.condition, trial.label, trial.inputs);
+          },
+          py::arg("condition"), py::arg("seed"))
+      .def(
+          "correct",
+          [](const AbstractSpikingTask& t, const torch::Tensor& out, const std::string& condition,
+             double label, const std::map<std::string, double>& inputs) {
+            return t.evaluate_trial(out, Trial{torch::Tensor(), condition, label, inputs});
+          },
+          py::arg("out"), py::arg("condition"), py::arg("label"), py::arg("inputs"));
+  m.def(
+      "make_task",
+      [](const std::string& name, const std::string& settings) {
+        return make_task(name, parse_json(settings, "task settings"));
+      },
+      py::arg("name"), py::arg("settings"));
 }
 
 }  // namespace spikernn::python

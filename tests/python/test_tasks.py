@@ -67,3 +67,27 @@ def test_errors_of_a_python_task_reach_the_caller(model_copy):
                           progress=False)
     with pytest.raises(TypeError):
         spikernn.register_task("not-a-task", dict)
+
+
+def test_the_ports_task_classes_run_the_engines_tasks():
+    go_nogo = spikernn.SpikingTaskFactory.create_task("go_nogo")
+    assert isinstance(go_nogo, spikernn.GoNogoSpikingTask)
+    assert go_nogo.get_sample_trial_types() == ["go", "nogo"]
+    u, trial_type = go_nogo.generate_stimulus("go")
+    assert u.shape == (1, 201) and trial_type == "go" and u[0, 50:75].min() == 1 and u.sum() == 25
+    trial = go_nogo.generate_trial("nogo")
+    assert trial.u.sum() == 0 and trial.label == 0
+    out = np.zeros(20000)
+    assert go_nogo.evaluate_output(out, trial) and not go_nogo.evaluate_output(
+        out, go_nogo.generate_trial("go"))
+    xor = spikernn.XORSpikingTask({"delay": 5})
+    assert xor.settings["delay"] == 5 and xor.get_default_settings()["delay"] == 10
+    np.random.seed(4)
+    first = spikernn.ManteSpikingTask().generate_trial()
+    np.random.seed(4)
+    assert np.array_equal(spikernn.ManteSpikingTask().generate_trial().u, first.u)
+    with pytest.raises(spikernn.ConfigError, match="delay"):
+        spikernn.XORSpikingTask({"delay": -3})
+    spikernn.SpikingTaskFactory.register_task("py-go-nogo-2", GoNoGo)
+    assert isinstance(spikernn.SpikingTaskFactory.create_task("py-go-nogo-2"), GoNoGo)
+    assert "py-go-nogo-2" in spikernn.SpikingTaskFactory.list_available_tasks()
