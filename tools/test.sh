@@ -27,8 +27,9 @@ docs() {
 }
 
 # The Python package's build and tests: Debian's Python, its torch (the build of libtorch-dev),
-# pybind11, pytest, and matplotlib for the example.
-install_packages doxygen python3-dev python3-torch pybind11-dev python3-pytest python3-matplotlib
+# pybind11, pytest, tqdm for the progress bars and matplotlib for the example.
+install_packages doxygen python3-dev python3-torch pybind11-dev python3-pytest python3-tqdm \
+  python3-matplotlib
 build() {
   bash tools/setup.sh
   cmake --build build -j "$(nproc)"

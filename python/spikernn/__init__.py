@@ -28,7 +28,7 @@ __all__ = [
     "simulate_batch", "load_rate_model", "load_model", "RateModel", "format_spike_data",
     "validate_stimulus", "check_gpu_availability", "SpikingConfig",
     "create_default_spiking_config", "Task", "Trial", "register_task", "registered_tasks",
-    "SpikernnError", "FileError", "FileNotFoundError", "ModelFormatError", "ConfigError",
+    "SpikernnError", "FileError", "ModelFormatError", "ConfigError",
     "InvalidArgument", "train_rate_rnn", "GoNogoSpikingTask", "XORSpikingTask", "ManteSpikingTask",
     "SpikingTaskFactory",
 ]

@@ -14,7 +14,7 @@ def _plain(value):
 
 
 def dumps(value):
-    return json.dumps(value, default=_plain, allow_nan=True)
+    return json.dumps(value, default=_plain, allow_nan=False)
 
 
 def loads(text):

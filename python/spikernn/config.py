@@ -17,9 +17,14 @@ class SpikingConfig:
     Every assignment is validated: an unknown name or a bad value raises ``ConfigError`` (a
     ``ValueError``) naming the key, what was expected and what was found."""
 
-    def __init__(self, N=None, **fields):
-        if N is not None:
-            fields["N"] = N
+    def __init__(self, *values, **fields):
+        keys = _core.config_keys()  # the table's order, which is the port's dataclass order
+        if len(values) > len(keys):
+            raise TypeError(f"SpikingConfig takes at most {len(keys)} positional fields")
+        for key, value in zip(keys, values):
+            if key in fields:
+                raise TypeError(f"SpikingConfig got '{key}' twice")
+            fields[key] = value
         object.__setattr__(self, "_values", _validated(fields))
 
     def __getattr__(self, name):
@@ -56,6 +61,13 @@ class SpikingConfig:
     @classmethod
     def from_json(cls, text):
         return cls.from_dict(_json.loads(text))
+
+
+def settings_dict(config):
+    """A SpikingConfig, a dict or None as a dict of settings."""
+    if config is None:
+        return {}
+    return config.to_dict() if isinstance(config, SpikingConfig) else dict(config)
 
 
 def create_default_spiking_config(**kwargs):

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 
 from . import _core, _json
-from .config import SpikingConfig
+from .config import settings_dict
 
 RateModel = _core.RateModel
 
@@ -32,24 +32,21 @@ def load_model(model):
             value = np.asarray(value)
             if value.dtype.kind in "biuf":  # numbers and logicals; strings are not the model's
                 arrays[name] = torch.from_numpy(np.ascontiguousarray(value))
-        return _core.model_from_arrays(arrays, "")
+        activation = np.asarray(model.get("activation", "sigmoid")).ravel()
+        return _core.model_from_arrays(arrays, "", str(activation[0]) if activation.size else "sigmoid")
     raise TypeError(f"a model is a path, a dict of arrays or a RateModel, not {type(model).__name__}")
 
 
 def load_rate_model(model_path):
     """Every variable of a MAT file (v4, v5 or v7.3) as the port's ``load_rate_model`` returns it: a
-    dict of float64 numpy arrays (shaped as scipy.io.loadmat shapes them) and strings."""
+    dict of float64 numpy arrays (shaped as scipy.io.loadmat shapes them) and strings; cells and
+    structs, which no model variable is, are left out."""
     variables = _core.mat_variables(os.fspath(model_path))
     return {k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in variables.items()}
 
 
 def _config_json(config, **fields):
-    if config is None:
-        values = {}
-    elif isinstance(config, SpikingConfig):
-        values = config.to_dict()
-    else:
-        values = dict(config)
+    values = settings_dict(config)
     values.update({k: v for k, v in fields.items() if v is not None})
     return _json.dumps(values)
 
@@ -63,7 +60,12 @@ def _record(record):
 
 
 def _numpy(tensor):
-    return None if tensor is None else tensor.numpy()
+    return None if tensor is None else tensor.cpu().numpy()
+
+
+def _value(tensor):
+    """The port's form of td and td0: an array per unit, or a number for one fixed constant."""
+    return _numpy(tensor) if tensor.dim() > 0 else tensor.item()
 
 
 def LIF_network_fnc(model_or_path, scaling_factor, u, stims, downsample, use_initial_weights,
@@ -83,21 +85,19 @@ def LIF_network_fnc(model_or_path, scaling_factor, u, stims, downsample, use_ini
         model, float(scaling_factor), torch.as_tensor(u, dtype=torch.float64),
         str(stims.get("mode", "none")), _indices(stims.get("dur")), _indices(stims.get("units")),
         int(downsample), bool(use_initial_weights), _config_json(config), _record(record))
-    td = r["td"].numpy() if r["td"].dim() > 0 else r["td"].item()
-    td0 = r["td0"].numpy() if r["td0"].dim() > 0 else r["td0"].item()
-    params = {"dt": r["dt"], "T": r["T"], "nt": r["nt"], "w_out": r["w_out"].numpy(), "td": td,
-              "td0": td0, "IPSCs": _numpy(r.get("IPSCs"))}
-    out = r.get("out")
+    params = {"dt": r["dt"], "T": r["T"], "nt": r["nt"], "w_out": _numpy(r["w_out"]),
+              "td": _value(r["td"]), "td0": _value(r["td0"]), "IPSCs": _numpy(r.get("IPSCs"))}
+    out = _numpy(r.get("out"))
     return (_numpy(r.get("W")), _numpy(r.get("REC")), _numpy(r.get("spk")), _numpy(r.get("rs")),
-            _numpy(r.get("all_fr")), None if out is None else out.numpy().ravel(), params)
+            _numpy(r.get("all_fr")), None if out is None else out.ravel(), params)
 
 
 def simulate_batch(model, scaling_factor, u_batch, seed=None, record=("spk", "out"), noise=None,
                    device=None, *, config=None):
     """Simulates a batch of trials at once: ``u_batch`` is B × inputs × columns. Returns a dict of
-    torch tensors with a leading batch dimension (``spk`` is B × N × steps), holding only what
-    ``record`` names (any of W, REC, spk, rs, all_fr, out, IPSCs, or "all"), and ``dt``, ``T``,
-    ``nt``. ``seed`` makes the run reproducible (with no seed, noise "torch" draws from torch's
+    torch tensors with a leading batch dimension (``spk`` is B × N × steps): the traces
+    ``record`` names (any of W, REC, spk, rs, all_fr, out, IPSCs, or "all"), and the run's
+    ``w_out``, ``td``, ``td0``, ``dt``, ``T``, ``nt``, ``scaling_factor`` and ``seed``. ``seed`` makes the run reproducible (with no seed, noise "torch" draws from torch's
     global generator); ``noise`` is "torch" (the port's streams) or "fast"; ``device`` "cpu",
     "cuda" or "cuda:I"; ``config`` a SpikingConfig or dict of further settings."""
     model = load_model(model)

@@ -6,7 +6,7 @@ import os
 import warnings
 
 from . import _core, _json
-from .config import SpikingConfig
+from .config import settings_dict
 
 
 def _progress(progress, description):
@@ -41,9 +41,8 @@ def _run(function, description, progress, *args):
 
 
 def _settings(**values):
-    config = values.get("config")
-    if isinstance(config, SpikingConfig):
-        values["config"] = config.to_dict()
+    if values.get("config") is not None:
+        values["config"] = settings_dict(values["config"])
     return _json.dumps({k: v for k, v in values.items() if v is not None})
 
 
@@ -58,16 +57,17 @@ def lambda_grid_search(model_path=None, scaling_range=None, n_trials_per_factor=
     n_trials_per_factor=100, task_type='go-nogo', parallel=True)``, searches one model and returns
     its result as a dict (``opt_scaling_factor``, ``best_accuracy``, ``accuracy`` per factor, ...).
     The port's form, ``lambda_grid_search(model_dir, task_name, n_trials, scaling_factors)``,
-    searches every ``.mat`` file of a folder and returns a list of them. Either stores
-    ``opt_scaling_factor``, ``all_perfs`` and ``scaling_factors`` in each model file unless
-    ``write_to_model=False``. Settings left out take the C++ library's defaults (the grid 20, 25,
+    searches every ``.mat`` file of a folder and returns a list of them (so does the seed's form
+    given a folder). Either stores ``opt_scaling_factor``, ``all_perfs`` and ``scaling_factors``
+    in each model file as soon as its search is done, unless ``write_to_model=False``: Ctrl-C
+    during a folder leaves the models searched before it written, the others untouched. Settings left out take the C++ library's defaults (the grid 20, 25,
     ..., 75 with 100 trials per factor, fast noise, seed 0)."""
     port_form = isinstance(scaling_range, str) or model_dir is not None or task_name is not None
     if isinstance(scaling_range, str):  # positional port form: (model_dir, task_name, n, factors)
         model_dir, task_name, n_trials, scaling_factors = (
             model_path, scaling_range, n_trials_per_factor, task_type)
         scaling_range = n_trials_per_factor = task_type = None
-    path = model_dir if port_form else model_path
+    path = model_dir if model_dir is not None else model_path
     if path is None:
         raise TypeError("lambda_grid_search needs model_path (or the port's model_dir)")
     settings = _settings(

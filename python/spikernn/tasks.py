@@ -75,7 +75,7 @@ class Task:
         trial = self.generate_stimulus(condition or None, np.random.default_rng(seed))
         if not isinstance(trial, Trial):
             trial = Trial(*trial)
-        u = torch.as_tensor(np.asarray(trial.u, dtype=np.float64))
+        u = torch.tensor(np.asarray(trial.u, dtype=np.float64))  # a copy: trials outlive buffers
         return u, str(trial.condition), float(trial.label), {k: float(v) for k, v in
                                                                trial.inputs.items()}
 

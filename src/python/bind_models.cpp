@@ -46,6 +46,7 @@ py::dict traces_of(const SimulationResult& r) {
   return d;
 }
 
+// Numeric and char variables; cells and structs (which no model variable is) are left out.
 py::dict mat_variables(const std::string& path) {
   const MatReader reader(path);
   py::dict d;
@@ -53,7 +54,10 @@ py::dict mat_variables(const std::string& path) {
     try {
       d[name.c_str()] = reader.read_numeric(name);
     } catch (const ModelFormatError&) {
-      d[name.c_str()] = reader.read_string(name);  // char arrays; others are refused here
+      try {
+        d[name.c_str()] = reader.read_string(name);
+      } catch (const ModelFormatError&) {
+      }
     }
   }
   return d;
@@ -95,6 +99,7 @@ void bind_models(py::module_& m) {
   bind_rate_model(m);
   m.def("version", &version);
   m.def("torch_version", &torch_version);
+  m.def("config_keys", [] { return spiking_config_table().keys(); });
   m.def(
       "config_json",
       [](const std::string& overrides) {

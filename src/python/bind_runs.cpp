@@ -37,7 +37,9 @@ Result run_interruptible(const std::function<Result(Progress, const std::atomic<
       result.emplace(work(
           [&](int64_t d, int64_t t) {
             total = t;
-            done = d;
+            // Workers report out of order: keep the largest count, so progress never goes back.
+            for (int64_t seen = done; d > seen && !done.compare_exchange_weak(seen, d);) {
+            }
           },
           &cancel));
     } catch (...) {
@@ -57,7 +59,8 @@ Result run_interruptible(const std::function<Result(Progress, const std::atomic<
     }
     if (interrupt) continue;
     try {
-      if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+      // Signals while the run goes on cancel it; one after its end is Python's to handle.
+      if (!over && PyErr_CheckSignals() != 0) throw py::error_already_set();
       if (!progress.is_none() && total > 0 && done != reported) {
         reported = done;
         progress(reported, total.load());
@@ -73,34 +76,36 @@ Result run_interruptible(const std::function<Result(Progress, const std::atomic<
   return std::move(*result);
 }
 
+// `j[key]` into `field` when `j` has the key.
+template <typename T>
+void read_key(const nlohmann::json& j, const char* key, T& field) {
+  if (j.contains(key)) field = j.at(key).get<T>();
+}
+
+// The run's settings (the Python keywords that were given) onto the library's defaults; the
+// `config` keys go onto the run's config, so that those not given keep their values (fast noise).
 void settings_from(GridSearchSettings& s, const nlohmann::json& j) {
-  const auto set = [&](const char* key, auto& field) {
-    if (j.contains(key)) field = j.at(key).get<std::decay_t<decltype(field)>>();
-  };
-  set("scaling_range", s.scaling_range);
-  set("scaling_step", s.scaling_step);
-  set("scaling_factors", s.scaling_factors);
-  set("n_trials_per_factor", s.n_trials_per_factor);
-  set("task_type", s.task_type);
-  set("task_settings", s.task_settings);
-  set("parallel", s.parallel);
-  set("seed", s.seed);
-  set("batch_size", s.batch_size);
-  if (j.contains("config")) s.config = create_default_spiking_config(j.at("config"));
+  read_key(j, "scaling_range", s.scaling_range);
+  read_key(j, "scaling_step", s.scaling_step);
+  read_key(j, "scaling_factors", s.scaling_factors);
+  read_key(j, "n_trials_per_factor", s.n_trials_per_factor);
+  read_key(j, "task_type", s.task_type);
+  read_key(j, "task_settings", s.task_settings);
+  read_key(j, "parallel", s.parallel);
+  read_key(j, "seed", s.seed);
+  read_key(j, "batch_size", s.batch_size);
+  if (j.contains("config")) from_json(j.at("config"), s.config);
 }
 
 void settings_from(EvaluationSettings& s, const nlohmann::json& j) {
-  const auto set = [&](const char* key, auto& field) {
-    if (j.contains(key)) field = j.at(key).get<std::decay_t<decltype(field)>>();
-  };
-  set("task", s.task);
-  set("task_settings", s.task_settings);
+  read_key(j, "task", s.task);
+  read_key(j, "task_settings", s.task_settings);
   if (j.contains("scaling_factor")) s.scaling_factor = j.at("scaling_factor").get<double>();
-  set("n_trials", s.n_trials);
-  set("seed", s.seed);
-  set("batch_size", s.batch_size);
-  set("parallel", s.parallel);
-  if (j.contains("config")) s.config = create_default_spiking_config(j.at("config"));
+  read_key(j, "n_trials", s.n_trials);
+  read_key(j, "seed", s.seed);
+  read_key(j, "batch_size", s.batch_size);
+  read_key(j, "parallel", s.parallel);
+  if (j.contains("config")) from_json(j.at("config"), s.config);
 }
 
 // Settings from JSON text onto `s`; a value of the wrong type is an InvalidArgument naming it.

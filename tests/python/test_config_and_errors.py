@@ -23,6 +23,7 @@ def test_round_trips_and_overrides():
     config = spikernn.create_default_spiking_config(N=300, scaling_factor=25.0, seed=4)
     assert (config.N, config.scaling_factor, config.seed) == (300, 25.0, 4)
     assert spikernn.SpikingConfig.from_dict(config.to_dict()) == config
+    assert spikernn.SpikingConfig(300, 0.0001).dt == 0.0001  # positional, as the port's dataclass
     assert spikernn.SpikingConfig.from_json(config.to_json()) == config
     config.noise = "fast"
     assert config.noise == "fast" and config != spikernn.SpikingConfig(N=300)

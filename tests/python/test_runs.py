@@ -37,18 +37,41 @@ def test_grid_search_without_writing_leaves_the_file_as_it_was(model_copy):
 
 
 def test_the_ports_form_searches_every_model_of_a_folder(model_copy):
-    results = spikernn.lambda_grid_search(os.path.dirname(model_copy), "go-nogo", 8, [20, 60],
+    folder = os.path.dirname(model_copy)
+    results = spikernn.lambda_grid_search(folder, "go-nogo", 8, [20, 60],
                                           task_settings=SHORT_GO_NOGO, progress=False)
     assert [r["opt_scaling_factor"] for r in results] == [20.0]
     assert results[0] == dict(short_search(model_copy), seconds=results[0]["seconds"])
+    by_keyword = spikernn.lambda_grid_search(folder, task_name="go-nogo", n_trials=8,
+                                             scaling_factors=[20, 60],
+                                             task_settings=SHORT_GO_NOGO, progress=False)
+    assert by_keyword[0]["accuracy"] == results[0]["accuracy"]
 
 
-def test_progress_reaches_the_total(model_copy):
+def test_progress_only_grows_and_reaches_the_total(model_copy):
     seen = []
-    spikernn.lambda_grid_search(model_copy, scaling_factors=[20], n_trials_per_factor=6,
-                                task_settings=SHORT_GO_NOGO, write_to_model=False,
+    spikernn.lambda_grid_search(model_copy, scaling_factors=[20, 30], n_trials_per_factor=12,
+                                batch_size=2, task_settings=SHORT_GO_NOGO, write_to_model=False,
                                 progress=lambda done, total: seen.append((done, total)))
-    assert seen[-1] == (6, 6)
+    assert seen[-1] == (24, 24) and all(t == 24 for _, t in seen)
+    assert [d for d, _ in seen] == sorted(set(d for d, _ in seen))
+
+
+def test_the_default_progress_is_a_tqdm_bar(model_copy, capsys):
+    pytest.importorskip("tqdm", reason="the default progress bar is tqdm's")
+    spikernn.lambda_grid_search(model_copy, scaling_factors=[20], n_trials_per_factor=4,
+                                task_settings=SHORT_GO_NOGO, write_to_model=False)
+    assert "grid search go.mat" in capsys.readouterr().err
+
+
+def test_a_config_keeps_the_runs_fast_noise_for_the_keys_it_leaves_out():
+    def response_times(config):
+        return spikernn.eval_go_nogo(GO_NOGO, 20.0, n_trials=6, plot_results=False,
+                                     config=config, progress=False)["response_times"]
+
+    plain = response_times(None)
+    assert plain and response_times({"device": "cpu"}) == plain  # still fast noise
+    assert response_times({"noise": "torch"}) != plain
 
 
 def test_evaluation_known_answer():
