@@ -33,8 +33,10 @@ def load_model(model):
             if value.dtype.kind in "biuf":  # numbers and logicals; strings are not the model's
                 arrays[name] = torch.from_numpy(np.ascontiguousarray(value))
         activation = np.asarray(model.get("activation", "sigmoid")).ravel()
-        return _core.model_from_arrays(arrays, "", str(activation[0]) if activation.size else "sigmoid")
-    raise TypeError(f"a model is a path, a dict of arrays or a RateModel, not {type(model).__name__}")
+        return _core.model_from_arrays(arrays, "",
+                                       str(activation[0]) if activation.size else "sigmoid")
+    raise TypeError(
+        f"a model is a path, a dict of arrays or a RateModel, not {type(model).__name__}")
 
 
 def load_rate_model(model_path):
@@ -52,7 +54,8 @@ def _config_json(config, **fields):
 
 
 def _indices(values):
-    return [int(x) for x in np.asarray(values if values is not None else [], dtype=np.int64).ravel()]
+    values = [] if values is None else values
+    return [int(x) for x in np.asarray(values, dtype=np.int64).ravel()]
 
 
 def _record(record):
@@ -94,12 +97,13 @@ def LIF_network_fnc(model_or_path, scaling_factor, u, stims, downsample, use_ini
 
 def simulate_batch(model, scaling_factor, u_batch, seed=None, record=("spk", "out"), noise=None,
                    device=None, *, config=None):
-    """Simulates a batch of trials at once: ``u_batch`` is B × inputs × columns. Returns a dict of
-    torch tensors with a leading batch dimension (``spk`` is B × N × steps): the traces
+    """Simulates a batch of trials at once: ``u_batch`` is B × inputs × columns. Returns a dict
+    of torch tensors with a leading batch dimension (``spk`` is B × N × steps): the traces
     ``record`` names (any of W, REC, spk, rs, all_fr, out, IPSCs, or "all"), and the run's
-    ``w_out``, ``td``, ``td0``, ``dt``, ``T``, ``nt``, ``scaling_factor`` and ``seed``. ``seed`` makes the run reproducible (with no seed, noise "torch" draws from torch's
-    global generator); ``noise`` is "torch" (the port's streams) or "fast"; ``device`` "cpu",
-    "cuda" or "cuda:I"; ``config`` a SpikingConfig or dict of further settings."""
+    ``w_out``, ``td``, ``td0``, ``dt``, ``T``, ``nt``, ``scaling_factor`` and ``seed``. ``seed``
+    makes the run reproducible (with no seed, noise "torch" draws from torch's global
+    generator); ``noise`` is "torch" (the port's streams) or "fast"; ``device`` "cpu", "cuda" or
+    "cuda:I"; ``config`` a SpikingConfig or dict of further settings."""
     model = load_model(model)
     u = torch.as_tensor(u_batch, dtype=torch.float64)
     settings = _config_json(config, scaling_factor=float(scaling_factor), noise=noise,

@@ -54,14 +54,15 @@ def lambda_grid_search(model_path=None, scaling_range=None, n_trials_per_factor=
     """Finds the scaling factor λ at which the LIF network performs the task best.
 
     The seed's form, ``lambda_grid_search(model_path, scaling_range=(20, 75),
-    n_trials_per_factor=100, task_type='go-nogo', parallel=True)``, searches one model and returns
-    its result as a dict (``opt_scaling_factor``, ``best_accuracy``, ``accuracy`` per factor, ...).
-    The port's form, ``lambda_grid_search(model_dir, task_name, n_trials, scaling_factors)``,
-    searches every ``.mat`` file of a folder and returns a list of them (so does the seed's form
-    given a folder). Either stores ``opt_scaling_factor``, ``all_perfs`` and ``scaling_factors``
-    in each model file as soon as its search is done, unless ``write_to_model=False``: Ctrl-C
-    during a folder leaves the models searched before it written, the others untouched. Settings left out take the C++ library's defaults (the grid 20, 25,
-    ..., 75 with 100 trials per factor, fast noise, seed 0)."""
+    n_trials_per_factor=100, task_type='go-nogo', parallel=True)``, searches one model and
+    returns its result as a dict (``opt_scaling_factor``, ``best_accuracy``, ``accuracy`` per
+    factor, ...). The port's form, ``lambda_grid_search(model_dir, task_name, n_trials,
+    scaling_factors)``, searches every ``.mat`` file of a folder and returns a list of them (so
+    does the seed's form given a folder). Either stores ``opt_scaling_factor``, ``all_perfs``
+    and ``scaling_factors`` in each model file as soon as its search is done, unless
+    ``write_to_model=False``: Ctrl-C during a folder leaves the models searched before it
+    written, the others untouched. Settings left out take the C++ library's defaults (the grid
+    20, 25, ..., 75 with 100 trials per factor, fast noise, seed 0)."""
     port_form = isinstance(scaling_range, str) or model_dir is not None or task_name is not None
     if isinstance(scaling_range, str):  # positional port form: (model_dir, task_name, n, factors)
         model_dir, task_name, n_trials, scaling_factors = (

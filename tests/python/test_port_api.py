@@ -63,7 +63,8 @@ def test_a_dict_model_gives_what_its_file_gives():
 
 
 def test_the_port_gives_the_same_spikes_in_this_interpreter():
-    spiking = pytest.importorskip("spiking", reason="the port's `spiking` package is not importable")
+    spiking = pytest.importorskip("spiking",
+                                  reason="the port's `spiking` package is not importable")
     for case in CASES[:3]:
         ours, theirs = run(case), run(case, spiking)
         np.testing.assert_array_equal(ours[2], theirs[2])
