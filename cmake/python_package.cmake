@@ -53,6 +53,7 @@ Python3_add_library(spikernn_python MODULE WITH_SOABI
   src/python/bind_models.cpp
   src/python/bind_runs.cpp
   src/python/bind_tasks.cpp
+  src/python/bind_experiments.cpp
 )
 target_include_directories(spikernn_python SYSTEM PRIVATE ${SPIKERNN_PYBIND11_INCLUDE})
 target_link_libraries(spikernn_python PRIVATE spikernn ${SPIKERNN_TORCH_PYTHON_LIBRARY})

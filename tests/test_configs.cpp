@@ -1,8 +1,8 @@
 // Every config under configs/ runs with the command its description names, from a copy of the
 // project root (configs/, models/ and build/spikernn), and produces the outputs it names. Grid
-// searches and evaluations run with --trials 40 --noise fast appended (flags override a config), so
-// that the test command stays short: the full-size runs are the main job's (tools/main_job.sh).
-// Their own executable, labelled `configs`.
+// searches and evaluations run with --trials 40 --noise fast appended (flags override a config),
+// and datasets with --trials-per-condition 10, so that the test command stays short: the full-size
+// runs are the main job's (tools/main_job.sh). Their own executable, labelled `configs`.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -69,7 +69,9 @@ void check_outputs(const ConfigRun& run, const fs::path& configs_dir) {
   }
   if (run.config.contains("output")) {
     MatReader mat((configs_dir / run.config["output"].get<std::string>()).string());
-    EXPECT_TRUE(mat.has("config") && mat.has("spikernn_version") && mat.has("spk"));
+    // A simulation's traces, or a trial dataset (docs/experiments.md).
+    EXPECT_TRUE(mat.has("config") &&
+                ((mat.has("spikernn_version") && mat.has("spk")) || mat.has("spike_trial")));
   }
   if (run.config.contains("json")) {
     std::ifstream in(configs_dir / run.config["json"].get<std::string>());
@@ -78,8 +80,10 @@ void check_outputs(const ConfigRun& run, const fs::path& configs_dir) {
     if (j.contains("results")) {
       for (const auto& result : j["results"])
         EXPECT_GE(result["best_accuracy"].get<double>(), 0.85);
-    } else {
+    } else if (j.contains("overall_accuracy")) {
       EXPECT_GE(j["overall_accuracy"].get<double>(), 0.85);
+    } else {  // an analysis
+      EXPECT_TRUE(j.contains("timescale_ms_median") && j.contains("fano_factor_mean"));
     }
   }
 }
@@ -106,9 +110,12 @@ TEST(ShippedConfigs, EachRunsWithTheCommandItNames) {
     }
     const bool task_run = run.command.find("spikernn grid-search ") != std::string::npos ||
                           run.command.find("spikernn eval ") != std::string::npos;
-    const testing::CliRun result = run_shell("cd '" + root.path().string() + "' && " + run.command +
-                                                 (task_run ? " --trials 40 --noise fast" : ""),
-                                             root);
+    const bool dataset = run.command.find("spikernn dataset ") != std::string::npos;
+    const std::string smaller = task_run  ? " --trials 40 --noise fast"
+                                : dataset ? " --trials-per-condition 10"
+                                          : "";
+    const testing::CliRun result =
+        run_shell("cd '" + root.path().string() + "' && " + run.command + smaller, root);
     ASSERT_EQ(result.status, 0) << run.command << "\n" << result.output;
     check_outputs(run, root.path() / "configs");
     done.insert(run.name);

@@ -178,6 +178,31 @@ TEST(Tasks, SettingsComeFromJsonStrictly) {
   EXPECT_THROW(trial_of(GoNoGoTask(), "maybe"), InvalidArgument);
 }
 
+// wmRNN's DMS trial (cross_temporal_disc.m): u(1, 31:80) = cue, u(2, 231:280) = probe, 411 columns.
+TEST(Tasks, DelayedMatchToSampleHasThePapersTimingAndXorsRule) {
+  const auto task = make_task("dms");
+  EXPECT_EQ(task->name(), "dms");
+  EXPECT_EQ(task->columns(), 411);
+  std::mt19937_64 rng(0);
+  const Trial match = task->generate_stimulus("--", rng),
+              other = task->generate_stimulus("+-", rng);
+  EXPECT_EQ(match.label, 1);
+  EXPECT_EQ(other.label, -1);
+  torch::Tensor expected = torch::zeros({2, 411}, torch::kDouble);
+  expected[0].slice(0, 30, 80).fill_(1);
+  expected[1].slice(0, 230, 280).fill_(-1);
+  EXPECT_TRUE(torch::equal(other.u, expected));
+  EXPECT_EQ(task->response_onset_step(), 29000);
+  EXPECT_EQ(task->target_window(), (std::pair<int64_t, int64_t>{290, 390}));
+  // Settings are read over the DMS defaults, not XOR's.
+  const auto short_delay = make_task("dms", {{"delay", 10}});
+  EXPECT_EQ(short_delay->settings().at("columns"), 411);
+  EXPECT_EQ(short_delay->settings().at("stim_on"), 30);
+  EXPECT_EQ(make_task("xor")->settings().at("columns"), 301);
+  EXPECT_NE(SPIKERNN_ERROR_MESSAGE(make_task("dms", {{"delay", -1}}), ConfigError).find("dms task"),
+            std::string::npos);
+}
+
 TEST(Tasks, ThePortsUnderscoreSpellingNamesTheSameTask) {
   const auto task = make_task("go_nogo", {{"stim_on", 40}});
   EXPECT_EQ(task->name(), "go-nogo");

@@ -17,6 +17,7 @@ from .conversion import (LIF_network_fnc, RateModel, check_gpu_availability, for
                          load_model, load_rate_model, simulate_batch, validate_stimulus)
 from .errors import (ConfigError, FileError, FileNotFoundError, InvalidArgument,
                      ModelFormatError, SpikernnError)
+from .experiments import analyze_dataset, read_dataset, simulate_dataset
 from .runs import eval_go_nogo, evaluate, evaluate_task, lambda_grid_search, train_rate_rnn
 from .tasks import (GoNogoSpikingTask, ManteSpikingTask, SpikingTaskFactory, Task, Trial,
                     XORSpikingTask, register_task, registered_tasks)
@@ -30,5 +31,5 @@ __all__ = [
     "create_default_spiking_config", "Task", "Trial", "register_task", "registered_tasks",
     "SpikernnError", "FileError", "ModelFormatError", "ConfigError",
     "InvalidArgument", "train_rate_rnn", "GoNogoSpikingTask", "XORSpikingTask", "ManteSpikingTask",
-    "SpikingTaskFactory",
+    "SpikingTaskFactory", "simulate_dataset", "read_dataset", "analyze_dataset",
 ]

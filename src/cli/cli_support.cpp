@@ -125,18 +125,29 @@ const std::vector<std::string>& NetworkFlags::keys() {
   return k;
 }
 
-NetworkFlags::NetworkFlags() : flags_(spiking_config_table(), keys()) {}
+namespace {
+
+// `perturbations` has flags of its own (PerturbationFlags), not one taking an object.
+std::vector<std::string> network_flag_keys() {
+  std::vector<std::string> keys = NetworkFlags::keys();
+  keys.erase(std::remove(keys.begin(), keys.end(), "perturbations"), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+NetworkFlags::NetworkFlags() : flags_(spiking_config_table(), network_flag_keys()) {}
 
 void NetworkFlags::add_to(CLI::App& command, const SpikingConfig& defaults) {
   flags_.add_to(command, defaults);
+  perturbations_.add_to(command);
 }
 
-void NetworkFlags::apply(SpikingConfig& config) const { flags_.apply(config); }
+void NetworkFlags::apply(SpikingConfig& config) const {
+  flags_.apply(config);
+  perturbations_.apply(config.perturbations);
+}
 
-namespace {
-
-// "KEY=VALUE" of --task-setting: VALUE as JSON when it parses (numbers, true, arrays), else as a
-// string; the task's table checks it when the task is made.
 void add_task_setting(const std::string& text, nlohmann::json& settings) {
   const size_t equals = text.find('=');
   if (equals == std::string::npos || equals == 0)
@@ -146,8 +157,6 @@ void add_task_setting(const std::string& text, nlohmann::json& settings) {
   nlohmann::json parsed = nlohmann::json::parse(value, nullptr, false);
   settings[text.substr(0, equals)] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
 }
-
-}  // namespace
 
 void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
                           const std::string& trials_help, int64_t default_trials,
@@ -159,7 +168,7 @@ void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
   model_option_ = command.add_option("--model", model_, model_help);
   task_option_ = command.add_option(
       "--task", task_,
-      "go-nogo (default; also go_nogo), xor, mante (the layout the model was trained with) or "
+      "go-nogo (default; also go_nogo), xor, dms, mante (the layout the model was trained with) or "
       "mante-original");
   command.add_option(
       "--task-setting", task_setting_,

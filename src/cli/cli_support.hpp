@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "perturbation_flags.hpp"
 #include "settings_flags.hpp"
 #include "spikernn/core/spiking_config.hpp"
 #include "spikernn/core/trial_runner.hpp"
@@ -65,12 +66,18 @@ inline CommandConfig load_command_config(const std::string& path, std::vector<st
   return CommandConfig(path, std::move(keys), path_keys);
 }
 
+// "KEY=VALUE" of --task-setting into `settings`: VALUE as JSON when it parses (numbers, true,
+// arrays), else as a string; the task's table checks it when the task is made.
+void add_task_setting(const std::string& text, nlohmann::json& settings);
+
 // The flags every command has for the network and how it runs: one per SpikingConfig key but N
 // (the model's), scaling_factor and seed (each command's own): --dt, --downsample, --tref, ...,
-// --use-initial-weights, --device, --dtype, --engine, --noise, --clamp-negative-weights.
+// --use-initial-weights, --device, --dtype, --engine, --noise, --clamp-negative-weights, and for
+// `perturbations` the flags of PerturbationFlags (perturbation_flags.hpp).
 class NetworkFlags {
  public:
   NetworkFlags();
+  // The config keys, `perturbations` included.
   static const std::vector<std::string>& keys();
   // `defaults`: the command's (their values show in the help).
   void add_to(CLI::App& command, const SpikingConfig& defaults = SpikingConfig{});
@@ -78,6 +85,7 @@ class NetworkFlags {
 
  private:
   SettingsFlags<SpikingConfig> flags_;
+  PerturbationFlags perturbations_;
 };
 
 // What grid-search and eval share: the model, the task and its trials, where results go, and the

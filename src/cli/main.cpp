@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   spikernn::cli::add_eval_command(app);
   spikernn::cli::add_merge_command(app);
   spikernn::cli::add_train_command(app);
+  spikernn::cli::add_dataset_command(app);
+  spikernn::cli::add_analyze_command(app);
   // A rank that fails before handing its result to rank 0 must end the MPI job, else the others
   // wait for it for ever (mpi_world.hpp); outside a job this returns the status alone.
   const auto fail = [&](int status) {

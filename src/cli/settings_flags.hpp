@@ -40,6 +40,7 @@ class SettingsFlags {
         shown.clear();
         for (const auto& item : value) shown += (shown.empty() ? "" : " ") + item.dump();
       }
+      if (value.is_null() || shown.empty()) shown = "none";  // an unset option, an empty list
       const std::string help = s.help + (flag ? std::string() : " (default " + shown + ")");
       std::string names = flag_name(s.key);
       if (const auto alias = aliases_.find(s.key); alias != aliases_.end())

@@ -50,7 +50,8 @@ std::vector<MatVariable> output_variables(const SimulationResult& r, const Simul
                          {"rs", r.rs},
                          {"all_fr", r.all_fr},
                          {"out", r.out},
-                         {"IPSCs", r.IPSCs}})
+                         {"IPSCs", r.IPSCs},
+                         {"spike_list", r.spike_list}})
     if (t.defined()) vars.push_back({name, t});
   vars.push_back({"dt", torch::tensor(r.dt, torch::kFloat64)});
   vars.push_back({"T", torch::tensor(r.T, torch::kFloat64)});
@@ -149,7 +150,8 @@ void add_simulate_command(CLI::App& app) {
   flags->network.add_to(*cmd);
   auto* record =
       cmd->add_option("--record", flags->record,
-                      "Outputs to keep: all, or a list of W,REC,spk,rs,IPSCs,all_fr,out");
+                      "Outputs to keep: all, or a list of W,REC,spk,rs,IPSCs,all_fr,out,spike_list "
+                      "(the spikes as 0-based rows of step and unit, without the spk trace)");
   auto* output = cmd->add_option("--output", flags->output,
                                  "MAT file for the results (written to a temporary name, then "
                                  "renamed)");

@@ -10,6 +10,8 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 #include "lif_unit.hpp"
 #include "spikernn/core/lif_step.hpp"
 #include "spikernn/core/stims.hpp"
@@ -27,6 +29,8 @@ struct SimulationRun {
   torch::Tensor w_out;  // 1 × N readout weights, divided by λ
   // Outputs, undefined when not recorded: B × N × nt traces, B × nt output, B × N spike counts.
   torch::Tensor REC, spk, rs, IPSCs, out, counts;
+  // When set (fused CPU only), B lists of (step, unit) pairs, one pair per spike in step order.
+  std::vector<std::vector<int64_t>>* spike_events = nullptr;
 };
 
 // The data of a recorded output, or null for one that is not recorded.

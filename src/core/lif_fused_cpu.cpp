@@ -105,6 +105,11 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
         sp[n] = lif::fired(c, v_new[n]);
         if (sp[n] != 0) fired.push_back(n);
       }
+      if (s.spike_events != nullptr)
+        for (int64_t j : fired) {
+          (*s.spike_events)[b].push_back(i);
+          (*s.spike_events)[b].push_back(j);
+        }
       // Σ of the fired columns. With torch's noise, summed as the reference sums them: one or two
       // columns inline, more through the same torch op (rare at working λ). Otherwise in order.
       std::fill(jd.begin(), jd.end(), T(0));

@@ -1,6 +1,7 @@
 #include "spikernn/core/lif_network.hpp"
 
 #include <cmath>
+#include <vector>
 
 #include "build_config.hpp"
 #include "generators.hpp"
@@ -37,6 +38,31 @@ torch::Tensor divide_like_numpy(const torch::Tensor& t, double divisor) {
 }
 
 enum class Backend { Reference, FusedCpu, FusedCuda };
+
+// Record::spike_list from the fused CPU kernel's per-trial (step, unit) pairs.
+torch::Tensor spike_list_from(const std::vector<std::vector<int64_t>>& events) {
+  int64_t total = 0;
+  for (const auto& e : events) total += static_cast<int64_t>(e.size()) / 2;
+  torch::Tensor list = torch::empty({total, 3}, torch::kLong);
+  int64_t* row = list.data_ptr<int64_t>();
+  for (size_t b = 0; b < events.size(); ++b)
+    for (size_t k = 0; k + 1 < events[b].size(); k += 2) {
+      *row++ = static_cast<int64_t>(b);
+      *row++ = events[b][k];
+      *row++ = events[b][k + 1];
+    }
+  return list;
+}
+
+// Record::spike_list from a B × N × nt spike trace, in (trial, step, unit) order.
+torch::Tensor spike_list_from(const torch::Tensor& spk) {
+  const torch::Tensor at = spk.to(torch::kCPU).nonzero();  // (trial, unit, step) rows
+  const torch::Tensor list =
+      torch::stack({at.select(1, 0), at.select(1, 2), at.select(1, 1)}, 1).contiguous();
+  const int64_t N = spk.size(1), nt = spk.size(2);
+  const torch::Tensor key = (list.select(1, 0) * nt + list.select(1, 1)) * N + list.select(1, 2);
+  return list.index_select(0, key.argsort());
+}
 
 // CPU: the fused kernel unless the reference is asked for. CUDA: the reference (torch's noise,
 // as the port draws it on the GPU), or the fused kernel with the fast noise.
@@ -107,11 +133,18 @@ void LIFNetworkImpl::load_rate_weights(const RateModel& model) {
         "(--clamp-negative-weights) to map the network as it was trained.");
   config_.N = model.N;
   const auto options = W_.options();
-  w_rec_.set_data(
-      mapped_recurrent_weights(model, config_.use_initial_weights, config_.clamp_negative_weights)
-          .to(options));
-  w_in_.set_data(model.w_in.to(options));
-  w_out_raw_.set_data(model.w_out.to(options));
+  MappedWeights mapped{
+      mapped_recurrent_weights(model, config_.use_initial_weights, config_.clamp_negative_weights),
+      model.w_in, model.w_out};
+  // On w_rec, before λ, so that set_scaling_factor keeps them; on the host in float64, so that the
+  // draws and the numbers are the same on every device. None asked for: the tensors as they are.
+  const Perturbations& perturbations = config_.perturbations;
+  perturb_seed_ = resolve_perturb_seed(perturbations, config_.seed);
+  if (perturbations.changes_weights())
+    mapped = apply_perturbations(perturbations, mapped, model.exc, perturb_seed_);
+  w_rec_.set_data(mapped.w_rec.to(options));
+  w_in_.set_data(mapped.w_in.to(options));
+  w_out_raw_.set_data(mapped.w_out.to(options));
   const SynapticDecay decay = synaptic_decay(model);
   td_.set_data(decay.td.to(options));
   td0_.set_data(decay.td0.to(options));
@@ -184,6 +217,7 @@ SimulationResult LIFNetworkImpl::simulate(const torch::Tensor& u, const Stims& s
   SimulationResult r = simulate_batch(u.unsqueeze(0), stims, record);
   for (torch::Tensor* t : {&r.REC, &r.spk, &r.rs, &r.IPSCs, &r.all_fr, &r.out})
     *t = first_trial(*t);
+  if (r.spike_list.defined()) r.spike_list = r.spike_list.slice(1, 1).contiguous();
   return r;
 }
 
@@ -201,7 +235,7 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
 
   const auto options = W_.options();
   const int64_t B = u.size(0);
-  const torch::Tensor u_ds =
+  torch::Tensor u_ds =
       u.to(options).index({Slice(), Slice(), Slice(None, None, config_.downsample)});
   const int64_t columns = u_ds.size(2);
   if (columns < 2)
@@ -217,6 +251,13 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   result.scaling_factor = config_.scaling_factor;
   result.seed = seed ? seed : config_.seed;
   const int64_t nt = result.nt;
+  // Noise on the columns the network uses, from this call's seed: a batch's trials get the same
+  // noise whatever thread runs them, and every λ of a grid search the same noisy inputs.
+  if (config_.perturbations.input_noise > 0)
+    u_ds = add_input_noise(
+        u_ds, config_.perturbations.input_noise,
+        result.seed ? std::optional<uint64_t>(input_noise_seed(*result.seed, perturb_seed_))
+                    : std::nullopt);
 
   // w_in · u one trial at a time, as the port's 2-D product (same BLAS call, same rounding).
   std::vector<torch::Tensor> currents;
@@ -251,6 +292,11 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   run.counts = torch::zeros({B, N}, options);
 
   const Backend backend = choose_backend(config_, options.device());
+  // The fused CPU kernel lists the spikes as they happen; the others' list comes from the trace.
+  std::vector<std::vector<int64_t>> spike_events(static_cast<size_t>(B));
+  const bool listed = record.spike_list && backend == Backend::FusedCpu;
+  if (listed) run.spike_events = &spike_events;
+  if (record.spike_list && !listed && !run.spk.defined()) run.spk = trace(true);
   // Without a seed, torch's global generator: `torch::manual_seed(s)` then behaves as in the port.
   at::Generator generator = seeded_generator(options.device(), result.seed);
   if (config_.noise == Noise::Fast) {
@@ -278,7 +324,9 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
                       counts = run.counts;
 
   result.REC = REC;
-  result.spk = spk;
+  result.spk = record.spk ? spk : torch::Tensor();
+  if (record.spike_list)
+    result.spike_list = listed ? spike_list_from(spike_events) : spike_list_from(spk);
   result.rs = rs;
   result.IPSCs = IPSCs;
   result.out = out;

@@ -15,7 +15,7 @@ const SettingsTable<TrainingOptions>& training_options_table() {
       std::function<void(O&, T)>([](O& o, T v) { o.network.name(v); })
   static const SettingsTable<O> table = [] {
     SettingsTable<O> t("training settings");
-    t.add("task", &O::task, "go-nogo, xor or mante")
+    t.add("task", &O::task, "go-nogo, xor, dms or mante")
         .add("task_settings", &O::task_settings, "The task's settings (a JSON object)")
         .add<int64_t>("N", SPIKERNN_NETWORK_OPTION(int64_t, N), "Number of units")
         .add<double>("P_inh", SPIKERNN_NETWORK_OPTION(double, P_inh),

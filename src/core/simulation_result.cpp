@@ -10,9 +10,10 @@ namespace spikernn {
 namespace {
 
 std::vector<std::pair<const char*, bool Record::*>> fields() {
-  return {{"W", &Record::W},    {"REC", &Record::REC},     {"spk", &Record::spk},
-          {"rs", &Record::rs},  {"IPSCs", &Record::IPSCs}, {"all_fr", &Record::all_fr},
-          {"out", &Record::out}};
+  return {{"W", &Record::W},         {"REC", &Record::REC},
+          {"spk", &Record::spk},     {"rs", &Record::rs},
+          {"IPSCs", &Record::IPSCs}, {"all_fr", &Record::all_fr},
+          {"out", &Record::out},     {"spike_list", &Record::spike_list}};
 }
 
 }  // namespace

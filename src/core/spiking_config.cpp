@@ -51,7 +51,11 @@ const SettingsTable<SpikingConfig>& spiking_config_table() {
              "(torch ops) or fused")
         .add("noise", &C::noise, noise_names(),
              "torch (the port's random streams, seed for seed) or fast (own streams, fused "
-             "engine; what runs the CUDA kernel)");
+             "engine; what runs the CUDA kernel)")
+        .add<nlohmann::json>(
+            "perturbations", [](const C& c) { return nlohmann::json(c.perturbations); },
+            [](C& c, nlohmann::json j) { from_json(j, c.perturbations); },
+            "Circuit manipulations applied when the model is mapped (docs/model.md#perturbations)");
     return t;
   }();
   return table;
@@ -110,6 +114,7 @@ void validate_spiking_config(const SpikingConfig& c) {
   const torch::Device device = c.torch_device();
   require(device.is_cpu() || device.is_cuda(), "device", "\"cpu\", \"cuda\" or \"cuda:I\"",
           "\"" + c.device + "\"");
+  validate_perturbations(c.perturbations);
 }
 
 void from_json(const nlohmann::json& j, SpikingConfig& c) {

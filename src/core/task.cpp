@@ -90,7 +90,8 @@ struct Registry {
   std::mutex mutex;
   std::map<std::string, TaskFactory> factories{
       {"go-nogo", [](const nlohmann::json& j) { return std::make_unique<GoNoGoTask>(j); }},
-      {"xor", [](const nlohmann::json& j) { return std::make_unique<XorTask>(j); }},
+      {"xor", [](const nlohmann::json& j) { return std::make_unique<XorTask>(j, "xor"); }},
+      {"dms", [](const nlohmann::json& j) { return std::make_unique<XorTask>(j, "dms"); }},
       {"mante", [](const nlohmann::json& j) { return std::make_unique<ManteTask>(j); }},
       {"mante-original",
        [](const nlohmann::json& j) { return std::make_unique<ManteOriginalTask>(j); }}};

@@ -195,7 +195,7 @@ torch::Tensor MatReader::read_numeric(const std::string& name) const {
   return t.permute(axes).contiguous();
 }
 
-std::string MatReader::read_string(const std::string& name) const {
+std::vector<std::string> MatReader::char_rows(const std::string& name) const {
   check_claimed_size(name);
   MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
   if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
@@ -206,17 +206,31 @@ std::string MatReader::read_string(const std::string& name) const {
   if (width != 1 && width != 2 && width != 4)
     throw ModelFormatError(describe(path_, name) + ": expected text of 1, 2 or 4 bytes per " +
                            "character, found " + std::to_string(width));
-  const size_t n = var->nbytes / width;
-  std::string text;
+  const size_t n = var->nbytes / width, rows = var->rank == 2 ? var->dims[0] : 1;
+  std::vector<std::string> text(rows);
   for (size_t i = 0; i < n; ++i) {
+    char c;
     if (width == 1)
-      text += static_cast<const char*>(var->data)[i];
+      c = static_cast<const char*>(var->data)[i];
     else if (width == 2)
-      text += static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
+      c = static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
     else
-      text += static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
+      c = static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
+    text[i % rows] += c;  // column-major
   }
   return text;
+}
+
+std::string MatReader::read_string(const std::string& name) const {
+  std::string text;
+  for (const std::string& row : char_rows(name)) text += row;
+  return text;
+}
+
+std::vector<std::string> MatReader::read_strings(const std::string& name) const {
+  std::vector<std::string> rows = char_rows(name);
+  for (std::string& row : rows) row.erase(row.find_last_not_of(' ') + 1);
+  return rows;
 }
 
 }  // namespace spikernn

@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 MatVarPtr make_text_matvar(const MatVariable& variable) {
-  size_t dims[2] = {1, variable.text.size()};
+  const auto rows = static_cast<size_t>(std::max<int64_t>(1, variable.text_rows));
+  size_t dims[2] = {rows, variable.text.size() / rows};
   MatVarPtr var(Mat_VarCreate(variable.name.c_str(), MAT_C_CHAR, MAT_T_UTF8, 2, dims,
                               const_cast<char*>(variable.text.data()), 0));
   if (var == nullptr) throw Error("could not create MAT variable '" + variable.name + "'");
@@ -59,6 +61,16 @@ MatVarPtr make_matvar(const MatVariable& variable) {
 }
 
 }  // namespace
+
+MatVariable MatVariable::strings(std::string name, const std::vector<std::string>& rows) {
+  size_t width = 0;
+  for (const std::string& row : rows) width = std::max(width, row.size());
+  MatVariable v = MatVariable::string(std::move(name), std::string(rows.size() * width, ' '));
+  v.text_rows = static_cast<int64_t>(rows.size());
+  for (size_t r = 0; r < rows.size(); ++r)
+    for (size_t c = 0; c < rows[r].size(); ++c) v.text[c * rows.size() + r] = rows[r][c];
+  return v;
+}
 
 namespace {
 

@@ -1,4 +1,6 @@
-// Built instead of figures.cpp when PLplot is absent: every figure is refused with the reason.
+// Built instead of figures.cpp and analysis_figures.cpp when PLplot is absent: every figure is
+// refused with the reason.
+#include "spikernn/plots/analysis_figures.hpp"
 #include "spikernn/plots/figures.hpp"
 
 namespace spikernn {
@@ -19,6 +21,12 @@ void plot_grid_search(const std::string&, const std::string&, const std::vector<
                       const std::vector<double>&,
                       const std::vector<std::map<std::string, double>>&) {
   require_plots();
+}
+
+std::vector<std::string> write_analysis_figures(const DatasetAnalysis&, const std::string&,
+                                                const std::string&) {
+  require_plots();
+  return {};
 }
 
 }  // namespace spikernn

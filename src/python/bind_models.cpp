@@ -32,10 +32,17 @@ Stims stims_from(const std::string& mode, const std::vector<int64_t>& dur,
 // Recorded outputs only (the port's names); unrecorded ones are left out, not None.
 py::dict traces_of(const SimulationResult& r) {
   py::dict d;
-  const std::pair<const char*, const torch::Tensor*> traces[] = {
-      {"W", &r.W},           {"REC", &r.REC}, {"spk", &r.spk},     {"rs", &r.rs},
-      {"all_fr", &r.all_fr}, {"out", &r.out}, {"IPSCs", &r.IPSCs}, {"w_out", &r.w_out},
-      {"td", &r.td},         {"td0", &r.td0}};
+  const std::pair<const char*, const torch::Tensor*> traces[] = {{"W", &r.W},
+                                                                 {"REC", &r.REC},
+                                                                 {"spk", &r.spk},
+                                                                 {"rs", &r.rs},
+                                                                 {"all_fr", &r.all_fr},
+                                                                 {"out", &r.out},
+                                                                 {"IPSCs", &r.IPSCs},
+                                                                 {"w_out", &r.w_out},
+                                                                 {"td", &r.td},
+                                                                 {"td0", &r.td0},
+                                                                 {"spike_list", &r.spike_list}};
   for (const auto& [name, tensor] : traces)
     if (tensor->defined()) d[name] = *tensor;
   d["dt"] = r.dt;

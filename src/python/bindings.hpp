@@ -17,5 +17,7 @@ void bind_models(py::module_& m);
 void bind_runs(py::module_& m);
 /// Tasks written in Python, registered for the grid search and the evaluation.
 void bind_tasks(py::module_& m);
+/// Trial datasets and their analyses.
+void bind_experiments(py::module_& m);
 
 }  // namespace spikernn::python

@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   spikernn::python::bind_models(m);
   spikernn::python::bind_runs(m);
   spikernn::python::bind_tasks(m);
+  spikernn::python::bind_experiments(m);
 }

@@ -44,8 +44,9 @@ class AbstractSpikingRNN : public torch::nn::Cloneable<Derived> {
 /// The LIF network of Kim, Li & Sejnowski (2019). Its converted tensors are registered buffers,
 /// so `.to(device)` and `.to(dtype)` move them, and every step constant is derived from them when
 /// a simulation starts: W (N × N, divided by λ), w_rec (N × N, before λ), w_in, w_out (divided by
-/// λ), w_out_raw, td, td0. `config().N` is taken from the model; `config().device` and
-/// `config().dtype` follow `.to()`.
+/// λ), w_out_raw, td, td0, with `config().perturbations` applied to w_rec, w_in and w_out_raw when
+/// the model is mapped (their input noise when a trial runs). `config().N` is taken from the model;
+/// `config().device` and `config().dtype` follow `.to()`.
 class LIFNetworkImpl : public AbstractSpikingRNN<LIFNetworkImpl> {
  public:
   explicit LIFNetworkImpl(SpikingConfig config = create_default_spiking_config());
@@ -88,6 +89,7 @@ class LIFNetworkImpl : public AbstractSpikingRNN<LIFNetworkImpl> {
 
   torch::Tensor w_rec_, W_, w_in_, w_out_raw_, w_out_, td_, td0_;
   std::vector<std::string> warnings_;
+  uint64_t perturb_seed_ = 0;  // config().perturbations' seed, resolved when the model was mapped
   bool loaded_ = false;
 };
 TORCH_MODULE(LIFNetwork);

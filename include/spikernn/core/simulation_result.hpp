@@ -20,6 +20,9 @@ struct Record {
   bool IPSCs = true;
   bool all_fr = true;
   bool out = true;
+  /// The spikes as a list (SimulationResult::spike_list): the fused CPU engine records each spike
+  /// as it happens, without the N × nt trace; not part of all(), which is the port's traces.
+  bool spike_list = false;
 
   static Record all() { return {}; }
   static Record nothing() { return {false, false, false, false, false, false, false}; }
@@ -41,6 +44,9 @@ struct SimulationResult {
   torch::Tensor all_fr;  ///< N firing rates (Hz), spikes from step 10 on over T
   torch::Tensor out;     ///< nt network output (w_out/λ) · r
   torch::Tensor IPSCs;   ///< N × nt post-synaptic currents (before each step's update)
+  /// S × 3 int64 (trial in the batch, step, unit), one row per spike, sorted by trial, step and
+  /// unit; for a single trial (`simulate`) S × 2 (step, unit).
+  torch::Tensor spike_list;
   /// The port's `params` dict:
   double dt = 0;        ///< step (s)
   double T = 0;         ///< trial duration (s)

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "spikernn/core/perturbations.hpp"
 #include "spikernn/core/settings_table.hpp"
 
 namespace spikernn {
@@ -53,6 +54,8 @@ struct SpikingConfig {
   bool clamp_negative_weights = false;
   Engine engine = Engine::Auto;
   Noise noise = Noise::Torch;
+  /// Circuit manipulations applied when a model is mapped (spikernn/core/perturbations.hpp).
+  Perturbations perturbations;
 
   torch::Device torch_device() const;
   torch::Dtype torch_dtype() const;
@@ -74,7 +77,8 @@ SpikingConfig create_default_spiking_config(
 std::string device_for_local_rank(const std::string& device, int64_t local_rank, int64_t gpus);
 
 /// The port's rules (N > 0, dt > 0, downsample >= 1, λ > 0, tref >= 0, tm > 0, tr > 0,
-/// vpeak > vreset) plus finite values, a known dtype and a parseable device. Throws ConfigError.
+/// vpeak > vreset) plus finite values, a known dtype, a parseable device and valid perturbations.
+/// Throws ConfigError.
 void validate_spiking_config(const SpikingConfig& config);
 
 /// Throws ConfigError naming the key for an unknown key or a value of the wrong type; the values

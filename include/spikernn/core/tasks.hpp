@@ -44,7 +44,8 @@ class GoNoGoTask : public AbstractSpikingTask {
 
 /// ±1 on input 0 over [stim_on, stim_on + stim_dur), then after `delay` ±1 on input 1 for stim_dur.
 /// Label +1 when the two signs agree ("++", "--"), −1 otherwise. Correct:
-/// max(out[score_from_step:]) > threshold for +1, min(...) < −threshold for −1.
+/// max(out[score_from_step:]) > threshold for +1, min(...) < −threshold for −1. The defaults are
+/// the rate package's XOR; dms_settings() has the DMS task's.
 struct XorSettings {
   int64_t columns = 301, stim_on = 50, stim_dur = 50, delay = 10;
   int64_t score_from_step = 20000;
@@ -53,11 +54,19 @@ struct XorSettings {
 /// The keys and help of every XorSettings field (the task_settings of a config).
 const SettingsTable<XorSettings>& xor_settings_table();
 
+/// Delayed match-to-sample as Kim & Sejnowski (2021) train it (rkim35/wmRNN): the XOR layout with
+/// a 0.15 s fixation, 0.25 s cue, 0.75 s delay, 0.25 s probe and 0.655 s after it (5 ms per
+/// column: cue columns [30, 80), probe [230, 280), 411 columns), scored from 10 columns after the
+/// probe to the end.
+XorSettings dms_settings();
+
+/// The XOR layout under a name: "xor" with XorSettings' defaults, "dms" with dms_settings()'. A
+/// task_settings object is read over the name's defaults.
 class XorTask : public AbstractSpikingTask {
  public:
-  explicit XorTask(XorSettings settings = {});
-  explicit XorTask(const nlohmann::json& settings);
-  std::string name() const override { return "xor"; }
+  explicit XorTask(XorSettings settings = {}, std::string name = "xor");
+  XorTask(const nlohmann::json& settings, std::string name);
+  std::string name() const override { return name_; }
   int64_t n_inputs() const override { return 2; }
   int64_t columns() const override { return s_.columns; }
   std::vector<std::string> conditions() const override { return {"++", "+-", "-+", "--"}; }
@@ -74,6 +83,7 @@ class XorTask : public AbstractSpikingTask {
 
  private:
   XorSettings s_;
+  std::string name_;
 };
 
 /// Context-dependent integration as the rate package's ManteTask: over [stim_on, stim_on +

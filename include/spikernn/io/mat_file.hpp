@@ -32,9 +32,12 @@ class MatReader {
   torch::Tensor read_numeric(const std::string& name) const;
   /// A char array as text (one row). Throws ModelFormatError for a missing or non-char variable.
   std::string read_string(const std::string& name) const;
+  /// A char matrix as its rows, trailing spaces removed (the inverse of MatVariable::strings).
+  std::vector<std::string> read_strings(const std::string& name) const;
 
  private:
   std::string listing() const;  ///< " (the file holds: a, b, c)" for error messages
+  std::vector<std::string> char_rows(const std::string& name) const;  ///< a char matrix's rows
   /// Throws ModelFormatError when `name`'s dimensions claim more elements than the file could
   /// hold even compressed, before matio allocates them.
   void check_claimed_size(const std::string& name) const;
@@ -53,12 +56,17 @@ struct MatVariable {
   static MatVariable string(std::string name, std::string text) {
     MatVariable v(std::move(name), torch::Tensor());
     v.text = std::move(text);
+    v.text_rows = 1;
     return v;
   }
+  /// A char matrix of one row per string, padded with spaces (MATLAB's `char({...})`; `cellstr`
+  /// gives the strings back).
+  static MatVariable strings(std::string name, const std::vector<std::string>& rows);
 
   std::string name;
   torch::Tensor value;
-  std::string text;
+  std::string text;  ///< column-major characters of text_rows rows
+  int64_t text_rows = 1;
 };
 
 enum class MatFormat { V5, V73 };  ///< MAT v5 (scipy.io reads it) or v7.3 (HDF5)

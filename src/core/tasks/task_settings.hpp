@@ -11,10 +11,11 @@
 
 namespace spikernn {
 
-// Settings read from a task_settings object through their table (unknown keys refused).
+// Settings read from a task_settings object through their table (unknown keys refused), over
+// `defaults`.
 template <typename S>
-S read_settings(const SettingsTable<S>& table, const nlohmann::json& j) {
-  S settings;
+S read_settings(const SettingsTable<S>& table, const nlohmann::json& j, S defaults = {}) {
+  S settings = std::move(defaults);
   table.read(j, settings);
   return settings;
 }

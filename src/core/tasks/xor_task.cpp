@@ -18,20 +18,33 @@ const SettingsTable<XorSettings>& xor_settings_table() {
   return table;
 }
 
-XorTask::XorTask(XorSettings settings) : s_(settings) {
+XorSettings dms_settings() {
+  XorSettings s;
+  s.columns = 411;
+  s.stim_on = 30;
+  s.stim_dur = 50;
+  s.delay = 150;
+  s.score_from_step = (30 + 2 * 50 + 150 + 10) * kStepsPerColumn;
+  return s;
+}
+
+XorTask::XorTask(XorSettings settings, std::string name) : s_(settings), name_(std::move(name)) {
   if (s_.delay < 0)
-    throw ConfigError("xor task settings: key 'delay': expected >= 0, found " +
+    throw ConfigError(name_ + " task settings: key 'delay': expected >= 0, found " +
                       std::to_string(s_.delay));
-  check_columns("xor", s_.columns);
+  check_columns(name_, s_.columns);
   // Each part within the trial before they are added, so that the sum cannot overflow.
   const bool parts_fit =
       s_.stim_dur >= 1 && s_.stim_dur <= s_.columns && s_.delay >= 0 && s_.delay <= s_.columns;
-  check_window("xor", s_.columns, s_.stim_on, parts_fit ? 2 * s_.stim_dur + s_.delay : 0,
+  check_window(name_, s_.columns, s_.stim_on, parts_fit ? 2 * s_.stim_dur + s_.delay : 0,
                s_.score_from_step);
-  check_threshold("xor", "threshold", s_.threshold);
+  check_threshold(name_, "threshold", s_.threshold);
 }
 
-XorTask::XorTask(const nlohmann::json& j) : XorTask(read_settings(xor_settings_table(), j)) {}
+XorTask::XorTask(const nlohmann::json& j, std::string name)
+    : XorTask(
+          read_settings(xor_settings_table(), j, name == "dms" ? dms_settings() : XorSettings{}),
+          name) {}
 
 nlohmann::json XorTask::settings() const { return xor_settings_table().write(s_); }
 
