@@ -85,7 +85,7 @@ void draw_timescales(const std::string& path, const TimescaleResult& t) {
       fig->line(4, x, y);
     }
     plotting::legend_entry(*fig, entry++, kFirstColour + colour,
-                           c10::str(label, ", median ", ms(median)));
+                           c10::str(label, ": ", ms(median)));
   }
   fig.save();
 }

@@ -2,7 +2,8 @@
 /// Circuit manipulations ("perturbations") of the mapped network, as wmRNN's LIF_network_fnc.m
 /// makes them (synapse scaling, shuffled weights, no autapses) plus lesions and noisy inputs. They
 /// are part of SpikingConfig (its `perturbations` key), so every run carries them and records them
-/// in the config it writes. docs/model.md#perturbations gives the definitions and the order.
+/// in the config it writes. The section "Perturbations" of docs/model.md gives the definitions and
+/// the order.
 #pragma once
 
 #include <torch/torch.h>
