@@ -16,7 +16,7 @@ using testing::ScratchDir;
 
 TaskSetup short_go_nogo_setup() {
   return prepare_task_run(load_rate_model(kGoNoGoModel), "go-nogo", kShortGoNoGo, task_run_config(),
-                          20.0);
+                          20.0, 0);
 }
 
 TrialDataset small_dataset(bool parallel, int64_t batch_size = 3) {

@@ -9,7 +9,6 @@
 #include "commands.hpp"
 #include "progress.hpp"
 #include "spikernn/core/error.hpp"
-#include "spikernn/core/perturbations.hpp"
 #include "spikernn/core/trial_dataset.hpp"
 #include "spikernn/io/atomic_file.hpp"
 #include "spikernn/io/dataset_file.hpp"
@@ -35,12 +34,8 @@ void run_dataset(const DatasetRun& r, const std::atomic<bool>& cancel) {
                           std::to_string(*r.scaling_factor));
   check_writable_destination(r.output);
   const auto start = std::chrono::steady_clock::now();
-  SpikingConfig config = r.config;
-  // As TaskRun does: the random manipulations follow the run's seed unless given their own.
-  if (!config.perturbations.perturb_seed)
-    config.perturbations.perturb_seed = derived_perturb_seed(r.seed);
-  const TaskSetup setup =
-      prepare_task_run(load_rate_model(r.model), r.task, r.task_settings, config, r.scaling_factor);
+  const TaskSetup setup = prepare_task_run(load_rate_model(r.model), r.task, r.task_settings,
+                                           r.config, r.scaling_factor, r.seed);
   print_warnings(setup.network->warnings());
   const int64_t total =
       r.trials_per_condition * static_cast<int64_t>(setup.task->conditions().size());

@@ -30,16 +30,11 @@ TaskRun::TaskRun(std::vector<RateModel> models, std::vector<std::vector<double>>
   batch_size_ =
       torch::Device(options_.config.device).is_cpu() ? options_.batch_size : options_.n_trials;
   batches_ = (options_.n_trials + batch_size_ - 1) / batch_size_;
-  // The random perturbations follow the run's seed (the networks' config has none) unless they
-  // have their own.
-  SpikingConfig config = options_.config;
-  if (!config.perturbations.perturb_seed)
-    config.perturbations.perturb_seed = derived_perturb_seed(options_.seed);
   for (size_t m = 0; m < models.size(); ++m) {
     if (factors[m].empty())
       throw InvalidArgument("task run: no scaling factor for model " + std::to_string(m));
     TaskSetup setup = prepare_task_run(std::move(models[m]), options_.task, options_.task_settings,
-                                       config, factors[m].front());
+                                       options_.config, factors[m].front(), options_.seed);
     // Every model of a task sees the same trials, so that a model's result does not depend on
     // the others run beside it.
     std::mt19937_64 rng(options_.seed);

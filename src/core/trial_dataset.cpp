@@ -168,14 +168,13 @@ TrialDataset simulate_dataset(const TaskSetup& setup, const DatasetOptions& opti
   const torch::Tensor out = torch::cat(outs);
   const torch::Tensor scored = outputs_at_base_step(out, network.config().downsample);
   std::vector<torch::Tensor> labels;
-  std::vector<bool> correct;
+  std::vector<uint8_t> correct;
   for (int64_t t = 0; t < n; ++t) {
     labels.push_back(input_labels(trials[static_cast<size_t>(t)]));
     correct.push_back(task.evaluate_trial(scored[t], trials[static_cast<size_t>(t)]));
   }
   d.labels = torch::stack(labels).to(torch::kDouble);
-  d.correct = torch::zeros({n}, torch::kBool);
-  for (int64_t t = 0; t < n; ++t) d.correct[t] = static_cast<bool>(correct[static_cast<size_t>(t)]);
+  d.correct = torch::tensor(correct, torch::kUInt8).to(torch::kBool);
   d.out = output_per_column(out);
   d.exc = setup.model.exc.to(torch::kCPU, torch::kBool);
   d.inh = setup.model.inh.to(torch::kCPU, torch::kBool);

@@ -1,6 +1,7 @@
 #include "spikernn/core/trial_runner.hpp"
 
 #include "spikernn/core/error.hpp"
+#include "spikernn/core/perturbations.hpp"
 #include "spikernn/core/tasks.hpp"
 #include "splitmix64.hpp"
 #include "worker_pool.hpp"
@@ -9,7 +10,7 @@ namespace spikernn {
 
 TaskSetup prepare_task_run(RateModel model, const std::string& task,
                            const nlohmann::json& task_settings, SpikingConfig config,
-                           std::optional<double> scaling_factor) {
+                           std::optional<double> scaling_factor, uint64_t run_seed) {
   const std::string model_path = model.path.empty() ? "rate model" : "'" + model.path + "'";
   TaskSetup setup;
   setup.model = std::move(model);
@@ -19,6 +20,8 @@ TaskSetup prepare_task_run(RateModel model, const std::string& task,
                           std::to_string(setup.task->n_inputs()) + " inputs, but " + model_path +
                           " has w_in with " + std::to_string(setup.model.n_inputs()) + " columns");
   setup.scaling_factor = scaling_factor_for(setup.model, scaling_factor);
+  if (!config.perturbations.perturb_seed)
+    config.perturbations.perturb_seed = derived_perturb_seed(run_seed);
   config.N = setup.model.N;
   config.scaling_factor = setup.scaling_factor;
   setup.network = LIFNetwork(config, setup.model);

@@ -84,8 +84,7 @@ void draw_timescales(const std::string& path, const TimescaleResult& t) {
       use_colour(*fig, colour, 1.0);
       fig->line(4, x, y);
     }
-    plotting::legend_entry(*fig, entry++, kFirstColour + colour,
-                           c10::str(label, ": ", ms(median)));
+    plotting::legend_entry(*fig, entry++, kFirstColour + colour, c10::str(label, ": ", ms(median)));
   }
   fig.save();
 }

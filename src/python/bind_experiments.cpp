@@ -2,7 +2,6 @@
 #include "python/json_text.hpp"
 #include "python/run_interruptible.hpp"
 #include "spikernn/core/dataset_analysis.hpp"
-#include "spikernn/core/perturbations.hpp"
 #include "spikernn/core/trial_dataset.hpp"
 #include "spikernn/io/dataset_file.hpp"
 #include "spikernn/io/model_file.hpp"
@@ -43,12 +42,9 @@ void bind_experiments(py::module_& m) {
          const py::object& progress) {
         SpikingConfig config = task_run_config();
         from_json(parse_json(config_text, "config"), config);
-        // As the command does: the random manipulations follow the run's seed by default.
-        if (!config.perturbations.perturb_seed)
-          config.perturbations.perturb_seed = derived_perturb_seed(seed);
-        const TaskSetup setup =
-            prepare_task_run(load_rate_model(model_path), task,
-                             parse_json(task_settings, "task_settings"), config, scaling_factor);
+        const TaskSetup setup = prepare_task_run(load_rate_model(model_path), task,
+                                                 parse_json(task_settings, "task_settings"), config,
+                                                 scaling_factor, seed);
         const int64_t total =
             trials_per_condition * static_cast<int64_t>(setup.task->conditions().size());
         const TrialDataset d = run_interruptible<TrialDataset>(

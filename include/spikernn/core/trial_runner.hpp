@@ -62,9 +62,11 @@ struct TaskSetup {
   LIFNetwork network{nullptr};
   double scaling_factor = 0;
 };
+/// The random perturbations follow the run's seed `run_seed` (derived_perturb_seed) unless the
+/// config gives them a perturb_seed.
 TaskSetup prepare_task_run(RateModel model, const std::string& task,
                            const nlohmann::json& task_settings, SpikingConfig config,
-                           std::optional<double> scaling_factor);
+                           std::optional<double> scaling_factor, uint64_t run_seed);
 
 /// The seed of batch `index` of a run seeded with `seed`: output `index` of splitmix64 seeded with
 /// `seed`, as 63 bits so that it survives int64 files and JSON.
