@@ -27,7 +27,8 @@ struct SimulationRun {
   at::Generator* generator = nullptr;
   uint64_t fast_seed = 0;
   torch::Tensor w_out;  // 1 × N readout weights, divided by λ
-  // Outputs, undefined when not recorded: B × N × nt traces, B × nt output, B × N spike counts.
+  // Outputs, undefined when not recorded: B × N × nt traces (views of time-major B × nt × N
+  // storage, which the fused kernels write through data_ptr), B × nt output, B × N spike counts.
   torch::Tensor REC, spk, rs, IPSCs, out, counts;
   // When set (fused CPU only), B lists of (step, unit) pairs, one pair per spike in step order.
   std::vector<std::vector<int64_t>>* spike_events = nullptr;

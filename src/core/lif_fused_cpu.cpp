@@ -13,6 +13,9 @@ namespace {
 
 using torch::indexing::Slice;
 
+// The standard deviation of noise_term(ξ), which the fast noise draws directly.
+constexpr double kFastNoiseScale = 0.1;
+
 template <typename T>
 std::vector<T> per_unit(const torch::Tensor& t, int64_t N) {
   const torch::Tensor c = t.to(torch::kCPU).contiguous();
@@ -32,6 +35,8 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
   const torch::Tensor Wt = p.W.t().contiguous();
   const T* wt = Wt.data_ptr<T>();
   const std::vector<T> decay_syn = per_unit<T>(p.decay_syn, N), rise = per_unit<T>(p.rise_decay, N);
+  std::vector<T> inv_rise(N);
+  for (int64_t n = 0; n < N; ++n) inv_rise[n] = T(1) / rise[n];
   const T* current = s.current.data_ptr<T>();
   const torch::Tensor w_out_flat = s.w_out.reshape({-1}).contiguous();
   const T* w_out = w_out_flat.data_ptr<T>();
@@ -71,9 +76,9 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
     // Draws in the reference's order: all the noise of the step, then the stimulation coins.
     if (s.generator != nullptr) {
       noise_tensor.normal_(0, 1, *s.generator);
+      for (int64_t k = 0; k < B * N; ++k) noise[k] = lif::noise_term(noise[k]);
     } else {
-      for (int64_t b = 0; b < B; ++b)
-        for (int64_t n = 0; n < N; ++n) noise[b * N + n] = static_cast<T>(fast[b].normal());
+      for (int64_t b = 0; b < B; ++b) fast[b].fill(noise + b * N, N, kFastNoiseScale);
     }
     const bool in_window = s.stims->active() && i >= s.stims->dur[0] && i < s.stims->dur[1];
     torch::Tensor coins;
@@ -91,10 +96,11 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
       T* __restrict v_new = v1.data();
       const T* __restrict ext = current + (column * B + b) * N;
       const T* __restrict xi = noise + b * N;
-      // Traces are unit-major (B × N × nt): element (b, n, i) is at base + n·nt.
-      const int64_t base = b * N * s.nt + i;
+      // Traces are stored time-major (B × nt × N, seen as B × N × nt): step i of trial b is the
+      // N values from base on.
+      const int64_t base = (b * s.nt + i) * N;
       if (ipscs != nullptr)
-        for (int64_t n = 0; n < N; ++n) ipscs[base + n * s.nt] = ip[n];
+        for (int64_t n = 0; n < N; ++n) ipscs[base + n] = ip[n];
       for (int64_t n = 0; n < N; ++n)
         v_new[n] = lif::integrate(c, vb[n], tl[n], ip[n], ext[n], xi[n], now);
       if (kicked)
@@ -121,9 +127,17 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
             p.W.index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
         std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
       }
+      T* __restrict drive = jd.data();
+      if (!fired.empty())
+        for (int64_t n = 0; n < N; ++n) drive[n] = lif::recurrent_drive(drive[n], rise[n]);
+      const T* __restrict spikes = sp.data();
+      const T* __restrict ds = decay_syn.data();
+      const T* __restrict inv_rd = inv_rise.data();
+      // ivdep: GCC otherwise keeps this loop scalar (it cannot prove the arrays apart).
+#pragma GCC ivdep
       for (int64_t n = 0; n < N; ++n) {
         lif::UnitState<T> u{vb[n], tl[n], ip[n], hb[n], rb[n], hrb[n]};
-        v_new[n] = lif::settle(c, u, v_new[n], sp[n], jd[n], decay_syn[n], rise[n], now);
+        v_new[n] = lif::settle(c, u, v_new[n], spikes[n], drive[n], ds[n], inv_rd[n], now);
         vb[n] = u.v;
         tl[n] = u.tlast;
         ip[n] = u.ipsc;
@@ -139,11 +153,11 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
       for (int64_t n = N - N % 4; n < N; ++n) partial[0] += rb[n] * w_out[n];
       if (out != nullptr) out[b * s.nt + i] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
       if (rec != nullptr)
-        for (int64_t n = 0; n < N; ++n) rec[base + n * s.nt] = v_new[n];
+        for (int64_t n = 0; n < N; ++n) rec[base + n] = v_new[n];
       if (spk != nullptr)
-        for (int64_t n = 0; n < N; ++n) spk[base + n * s.nt] = sp[n];
+        for (int64_t n = 0; n < N; ++n) spk[base + n] = sp[n];
       if (rs != nullptr)
-        for (int64_t n = 0; n < N; ++n) rs[base + n * s.nt] = rb[n];
+        for (int64_t n = 0; n < N; ++n) rs[base + n] = rb[n];
       if (counts != nullptr && i >= kRateWindowStart)
         for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
     }

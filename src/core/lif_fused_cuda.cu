@@ -41,7 +41,7 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
   curandStatePhilox4_32_10_t rng;
   curand_init(a.seed, static_cast<uint64_t>(b) * blockDim.x + tid, 0, &rng);
   lif::UnitState<T> unit[U];
-  T decay_syn[U], rise[U], w_out[U], count[U];
+  T decay_syn[U], rise[U], inv_rise[U], w_out[U], count[U];
   bool stimulated[U];
   for (int k = 0; k < U; ++k) {
     const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
@@ -51,6 +51,7 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
     count[k] = 0;
     decay_syn[k] = real ? a.decay_syn[n] : T(0);
     rise[k] = real ? a.rise_decay[n] : T(1);
+    inv_rise[k] = T(1) / rise[k];
     w_out[k] = real ? a.w_out[n] : T(0);
     stimulated[k] = real && a.stimulated != nullptr && a.stimulated[n] != 0;
   }
@@ -65,7 +66,7 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
       const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
       const bool real = n < N;
       v1[k] = lif::integrate(c, unit[k].v, unit[k].tlast, unit[k].ipsc, real ? ext[n] : T(0),
-                             normal(&rng, T()), now);
+                             lif::noise_term(normal(&rng, T())), now);
       if (kicked && stimulated[k]) v1[k] += a.kick;
       s[k] = real ? lif::fired(c, v1[k]) : T(0);
       const unsigned int ballot = __ballot_sync(0xffffffffu, s[k] != T(0));
@@ -75,7 +76,7 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
     if (a.ipscs != nullptr)
       for (int k = 0; k < U; ++k) {
         const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
-        if (n < N) a.ipscs[(b * N + n) * nt + i] = unit[k].ipsc;
+        if (n < N) a.ipscs[(b * nt + i) * N + n] = unit[k].ipsc;
       }
     __syncthreads();
 
@@ -98,11 +99,13 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
     T partial = 0;
     for (int k = 0; k < U; ++k) {
       const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
-      const T recorded = lif::settle(c, unit[k], v1[k], s[k], jd[k], decay_syn[k], rise[k], now);
+      const T drive = lif::recurrent_drive(jd[k], rise[k]);
+      const T recorded =
+          lif::settle(c, unit[k], v1[k], s[k], drive, decay_syn[k], inv_rise[k], now);
       if (i >= kRateWindowStart) count[k] += s[k];
       partial += unit[k].r * w_out[k];
       if (n < N) {
-        const int64_t at = (b * N + n) * nt + i;
+        const int64_t at = (b * nt + i) * N + n;
         if (a.rec != nullptr) a.rec[at] = recorded;
         if (a.spk != nullptr) a.spk[at] = s[k];
         if (a.rs != nullptr) a.rs[at] = unit[k].r;

@@ -264,11 +264,13 @@ SimulationResult LIFNetworkImpl::simulate_batch(const torch::Tensor& u, const St
   for (int64_t b = 0; b < B; ++b) currents.push_back(torch::matmul(w_in_, u_ds[b]));
   const torch::Tensor current = torch::stack(currents).permute({2, 0, 1}).contiguous();
 
-  // Every element is written, so no zero fill; unit-major, as the results are returned.
+  // Every element is written, so no zero fill. Stored time-major, so that a step's N values are
+  // written side by side, and returned as a B × N × nt view: its 2-D slice is the column-major
+  // N × nt array a MAT file holds, written without a transposed copy.
   const auto trace = [&](bool on) {
     if (!on) return torch::Tensor();
     try {
-      return torch::empty({B, N, nt}, options);
+      return torch::empty({B, nt, N}, options).transpose(1, 2);
     } catch (const c10::Error&) {
       throw InvalidArgument(
           "record: the traces " + record.to_string() + " of " + std::to_string(B) +

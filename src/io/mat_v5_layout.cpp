@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
-#include <iterator>
 #include <vector>
 
 namespace spikernn {
@@ -56,40 +55,63 @@ bool compressed_header_sane(const char* data, int64_t size) {
 
 }  // namespace
 
-int64_t v5_layout_error(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  const std::vector<char> bytes((std::istreambuf_iterator<char>(in)), {});
-  const int64_t size = static_cast<int64_t>(bytes.size());
+int64_t v5_layout_error(const std::string& file, std::vector<V5Element>* elements) {
+  // Only the tags and matrix headers are read, not the data: a file of traces is checked
+  // without reading its hundreds of megabytes.
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
+  if (!in) return -1;
+  const int64_t size = static_cast<int64_t>(in.tellg());
+  const auto read = [&](int64_t at, int64_t n) {
+    std::vector<char> bytes(static_cast<size_t>(std::max<int64_t>(0, std::min(n, size - at))));
+    in.seekg(at);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    return bytes;
+  };
   const auto word = [&](int64_t at) {
     uint32_t w = 0;
-    std::memcpy(&w, &bytes[static_cast<size_t>(at)], 4);
+    const std::vector<char> bytes = read(at, 4);
+    std::memcpy(&w, bytes.data(), std::min<size_t>(4, bytes.size()));
     return w;
   };
   // Version 0x0100 (v5; v7.3 files carry the same header with 0x0200 before HDF5 data).
-  if (size < 128 || bytes[124] != 0 || bytes[125] != 1 || bytes[126] != 'I' || bytes[127] != 'M')
+  const std::vector<char> header = read(0, 128);
+  if (size < 128 || header[124] != 0 || header[125] != 1 || header[126] != 'I' ||
+      header[127] != 'M')
     return -1;
   constexpr uint32_t kMatrix = 14, kCompressed = 15;
+  // The most a matrix header can take: flags, 32 dimensions and a 4,096-character name.
+  constexpr int64_t kMatrixHeader = 16 + 8 + 128 + 8 + 4096;
   int64_t position = 128;
   while (position < size) {
     if (position + 8 > size) return position;
     const uint32_t type = word(position);
     const int64_t end = position + 8 + word(position + 4);
     if ((type != kMatrix && type != kCompressed) || end > size) return position;
-    if (type == kCompressed &&
-        !compressed_header_sane(bytes.data() + position + 8, end - position - 8))
-      return position;
-    if (type == kMatrix &&
-        !matrix_header_sane(reinterpret_cast<const unsigned char*>(bytes.data()) + position + 8,
-                            static_cast<size_t>(end - position - 8), true))
-      return position;
-    if (type == kMatrix) {
+    V5Element element{position, -1, 0};
+    if (type == kCompressed) {
+      const std::vector<char> start =
+          read(position + 8, std::min<int64_t>(end - position - 8, 1 << 20));
+      if (!compressed_header_sane(start.data(), static_cast<int64_t>(start.size())))
+        return position;
+    } else {
+      const int64_t body = end - position - 8;
+      const std::vector<char> start = read(position + 8, std::min(body, kMatrixHeader));
+      // The header check reads no further than kMatrixHeader bytes into the body.
+      if (!matrix_header_sane(reinterpret_cast<const unsigned char*>(start.data()),
+                              static_cast<size_t>(body), true))
+        return position;
       int64_t sub = position + 8;
-      while (sub + 8 <= end) {
+      for (int k = 0; sub + 8 <= end; ++k) {
         // A small element packs its size in the tag's upper half and fits in 8 bytes.
-        sub += (word(sub) >> 16) != 0 ? 8 : 8 + (static_cast<int64_t>(word(sub + 4)) + 7) / 8 * 8;
+        const uint32_t tag = word(sub);
+        const bool small = (tag >> 16) != 0;
+        const int64_t bytes = small ? tag >> 16 : word(sub + 4);
+        if (k == 3) element = {position, small ? sub + 4 : sub + 8, bytes};  // the real part
+        sub += small ? 8 : 8 + (bytes + 7) / 8 * 8;
       }
       if (sub != end) return position;
     }
+    if (elements != nullptr) elements->push_back(element);
     position = end;
   }
   return -1;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace spikernn {
 
@@ -12,7 +13,13 @@ namespace spikernn {
 // sub-elements of an uncompressed matrix fill it exactly. Checked before matio reads a file, so
 // that sizes it would trust (and allocate) cannot exceed the file, and after spikernn writes one:
 // after a short write matio rewrites a variable's size to match the bytes that landed, but not
-// the sizes inside it. Other formats (v4, v7.3) and big-endian files return -1.
-int64_t v5_layout_error(const std::string& file);
+// the sizes inside it. Other formats (v4, v7.3) and big-endian files return -1. Reads the tags and
+// headers only. When `elements` is given, it receives the variables' elements in file order.
+struct V5Element {
+  int64_t offset = 0;        // of the element's tag
+  int64_t data_offset = -1;  // of an uncompressed matrix's real part (its fourth sub-element)
+  int64_t data_bytes = 0;
+};
+int64_t v5_layout_error(const std::string& file, std::vector<V5Element>* elements = nullptr);
 
 }  // namespace spikernn

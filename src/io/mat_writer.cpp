@@ -1,7 +1,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <optional>
 
@@ -17,6 +19,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// A matio variable and the tensor holding its data: numeric data is not copied by matio
+// (MAT_F_DONT_COPY_DATA) but read from the tensor when the file is written.
+struct MadeVariable {
+  torch::Tensor data;
+  MatVarPtr var;
+};
+
 MatVarPtr make_text_matvar(const MatVariable& variable) {
   const auto rows = static_cast<size_t>(std::max<int64_t>(1, variable.text_rows));
   size_t dims[2] = {rows, variable.text.size() / rows};
@@ -26,8 +35,8 @@ MatVarPtr make_text_matvar(const MatVariable& variable) {
   return var;
 }
 
-MatVarPtr make_matvar(const MatVariable& variable) {
-  if (!variable.value.defined()) return make_text_matvar(variable);
+MadeVariable make_matvar(const MatVariable& variable) {
+  if (!variable.value.defined()) return {torch::Tensor(), make_text_matvar(variable)};
   torch::Tensor v = variable.value.detach().to(torch::kCPU);
   if (v.dim() > 2)
     throw InvalidArgument("cannot write variable '" + variable.name + "': expected at most 2 " +
@@ -51,13 +60,13 @@ MatVarPtr make_matvar(const MatVariable& variable) {
   } else {
     v = v.to(torch::kFloat64);
   }
-  // Column-major data: the transpose's row-major layout.
+  // Column-major data: the transpose's row-major layout (no copy for the traces, which are
+  // stored that way).
   torch::Tensor column_major = v.t().contiguous();
-  // matio copies the data (no MAT_F_DONT_COPY_DATA), so the tensor may go away afterwards.
-  MatVarPtr var(
-      Mat_VarCreate(variable.name.c_str(), cls, type, 2, dims, column_major.data_ptr(), flags));
+  MatVarPtr var(Mat_VarCreate(variable.name.c_str(), cls, type, 2, dims, column_major.data_ptr(),
+                              flags | MAT_F_DONT_COPY_DATA));
   if (var == nullptr) throw Error("could not create MAT variable '" + variable.name + "'");
-  return var;
+  return {column_major, std::move(var)};
 }
 
 }  // namespace
@@ -80,38 +89,71 @@ void write_variable(mat_t* mat, matvar_t* var, const std::string& path, matio_co
                     "' failed (disk full?)");
 }
 
-// Whether `back`, read from the file, is the array `written`: class and dimensions, and for
-// real numeric and logical arrays the data byte for byte.
-bool same_array(const matvar_t* written, const matvar_t* back) {
-  if (written->class_type != back->class_type || written->rank != back->rank) return false;
+size_t element_count(const matvar_t* var) {
   size_t n = 1;
-  for (int k = 0; k < written->rank; ++k) {
+  for (int k = 0; k < var->rank; ++k) n *= var->dims[k];
+  return n;
+}
+
+bool numeric(const matvar_t* var) {
+  return var->class_type >= MAT_C_DOUBLE && var->class_type <= MAT_C_UINT64 &&
+         var->isComplex == 0 && var->data != nullptr;
+}
+
+// Whether `back`, read from the file (its data too where `with_data`), is the array `written`:
+// class and dimensions, and for real numeric and logical arrays the data byte for byte.
+bool same_array(const matvar_t* written, const matvar_t* back, bool with_data) {
+  if (written->class_type != back->class_type || written->rank != back->rank) return false;
+  for (int k = 0; k < written->rank; ++k)
     if (written->dims[k] != back->dims[k]) return false;
-    n *= written->dims[k];
-  }
-  const bool numeric = written->class_type >= MAT_C_DOUBLE && written->class_type <= MAT_C_UINT64 &&
-                       written->isComplex == 0;
-  if (!numeric || written->data == nullptr) return true;
+  if (!with_data || !numeric(written)) return true;
   return back->data != nullptr &&
-         std::memcmp(written->data, back->data, n * Mat_SizeOfClass(written->class_type)) == 0;
+         std::memcmp(written->data, back->data,
+                     element_count(written) * Mat_SizeOfClass(written->class_type)) == 0;
+}
+
+// Whether the `bytes` at `offset` of the file are those at `data`, read in blocks from the page
+// cache rather than through matio, which would allocate and convert every variable again.
+bool same_bytes(std::ifstream& in, int64_t offset, const void* data, size_t bytes) {
+  std::vector<char> block(std::min<size_t>(bytes, size_t{4} << 20));
+  in.seekg(offset);
+  for (size_t done = 0; done < bytes; done += block.size()) {
+    const size_t n = std::min(block.size(), bytes - done);
+    if (!in.read(block.data(), static_cast<std::streamsize>(n)) ||
+        std::memcmp(block.data(), static_cast<const char*>(data) + done, n) != 0)
+      return false;
+  }
+  return true;
 }
 
 // matio does not report short writes (a full disk, a file-size limit): before the file may
 // replace anything, a v5 file's layout must be whole and every variable must read back as it
-// was written.
+// was written. In an uncompressed v5 file the data is compared where it lies; matio reads back
+// the headers, and the data of the other variables.
 void verify_written(const std::string& temporary, const std::string& path, mat_ft ft,
                     const std::vector<const matvar_t*>& written) {
-  if (ft == MAT_FT_MAT5 && v5_layout_error(temporary) >= 0)
+  std::vector<V5Element> elements;
+  if (ft == MAT_FT_MAT5 &&
+      (v5_layout_error(temporary, &elements) >= 0 || elements.size() != written.size()))
     throw FileError("cannot write '" + path +
                     "': the file written is incomplete (disk full or a write error?); nothing "
                     "was replaced");
   matio_problem.clear();
   size_t matching = 0;
+  std::ifstream in(temporary, std::ios::binary);
   if (mat_t* mat = Mat_Open(temporary.c_str(), MAT_ACC_RDONLY)) {
     std::unique_ptr<mat_t, int (*)(mat_t*)> file(mat, Mat_Close);
-    for (const matvar_t* var : written) {
-      MatVarPtr back(Mat_VarRead(mat, var->name));
-      if (back == nullptr || !same_array(var, back.get())) break;
+    for (size_t i = 0; i < written.size(); ++i) {
+      const matvar_t* var = written[i];
+      const size_t bytes = element_count(var) * Mat_SizeOfClass(var->class_type);
+      const bool in_place = ft == MAT_FT_MAT5 && elements[i].data_offset >= 0 && numeric(var);
+      MatVarPtr back(in_place ? Mat_VarReadInfo(mat, var->name) : Mat_VarRead(mat, var->name));
+      if (back == nullptr || std::strcmp(back->name, var->name) != 0 ||
+          !same_array(var, back.get(), !in_place))
+        break;
+      if (in_place && (elements[i].data_bytes != static_cast<int64_t>(bytes) ||
+                       !same_bytes(in, elements[i].data_offset, var->data, bytes)))
+        break;
       ++matching;
     }
   }
@@ -154,11 +196,11 @@ void write_atomically(const std::string& path, mat_ft ft,
 
 void write_mat_file(const std::string& path, const std::vector<MatVariable>& variables,
                     MatFormat format) {
-  std::vector<MatVarPtr> made;
+  std::vector<MadeVariable> made;
   std::vector<const matvar_t*> all;
   for (const MatVariable& variable : variables) {
     made.push_back(make_matvar(variable));
-    all.push_back(made.back().get());
+    all.push_back(made.back().var.get());
   }
   write_atomically(path, format == MatFormat::V73 ? MAT_FT_MAT73 : MAT_FT_MAT5, all);
 }
@@ -204,10 +246,10 @@ void update_mat_file(const std::string& path, const std::vector<MatVariable>& va
   }
   std::vector<const matvar_t*> all;
   for (const MatVarPtr& var : kept) all.push_back(var.get());
-  std::vector<MatVarPtr> made;
+  std::vector<MadeVariable> made;
   for (const MatVariable& variable : variables) {
     made.push_back(make_matvar(variable));
-    all.push_back(made.back().get());
+    all.push_back(made.back().var.get());
   }
   write_atomically(path, ft, all, mode);
 }
