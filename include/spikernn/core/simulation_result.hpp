@@ -35,7 +35,9 @@ struct Record {
 };
 
 /// Result of one trial (shapes for a batch of B trials have a leading B). Unrecorded traces are
-/// undefined tensors. Names and shapes follow the port's `LIF_network_fnc` return values.
+/// undefined tensors. Names and shapes follow the port's `LIF_network_fnc` return values. The
+/// N × nt traces are transposed views of time-major storage (strides 1 and N): call
+/// `.contiguous()` before reading one through `data_ptr`.
 struct SimulationResult {
   torch::Tensor W;       ///< N × N recurrent weights divided by λ
   torch::Tensor REC;     ///< N × nt membrane voltage (mV), 30 mV in the step of a spike
