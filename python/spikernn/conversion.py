@@ -63,7 +63,8 @@ def _record(record):
 
 
 def _numpy(tensor):
-    return None if tensor is None else tensor.cpu().numpy()
+    # C order, as the port's arrays: the traces are transposed views of time-major storage.
+    return None if tensor is None else np.ascontiguousarray(tensor.cpu().numpy())
 
 
 def _value(tensor):

@@ -14,6 +14,7 @@ namespace {
 
 const MpiWorld* the_world = nullptr;
 
+#ifdef SPIKERNN_WITH_MPI
 // mpirun (OpenMPI, MPICH) and PMIx launchers set these; a process started by hand is not a rank,
 // and does not pay for MPI's singleton start-up.
 bool started_by_mpi_launcher() {
@@ -21,6 +22,7 @@ bool started_by_mpi_launcher() {
     if (std::getenv(name) != nullptr) return true;
   return false;
 }
+#endif
 
 }  // namespace
 

@@ -34,7 +34,7 @@ class MpiWorld {
 
  private:
   int rank_ = 0, size_ = 1, local_rank_ = 0;
-  bool joined_ = false;
+  [[maybe_unused]] bool joined_ = false;  // read only where MPI is built in
   mutable bool gathered_ = false;
 };
 

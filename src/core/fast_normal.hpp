@@ -2,8 +2,9 @@
 // four xoshiro256++ streams (Blackman & Vigna) side by side, the lanes, each feeding the ziggurat
 // method (Marsaglia & Tsang, 2000) with 256 layers. Deviate i of a fill() comes from lane i % 4, so
 // the four lanes advance together and the compiler turns the common path into vector
-// instructions; each lane alone is a plain sequential stream, which defines the numbers whatever
-// the instructions.
+// instructions; each lane alone is a plain sequential stream, which defines the numbers
+// (normal(lane)) whatever the instructions, in code built without contraction to fused
+// multiply-adds as the kernel is.
 #pragma once
 
 #include <cmath>
@@ -104,39 +105,48 @@ class FastNormal {
     return t;
   }
 
-  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
   // An attempt's signed abscissa, in [−2³¹, 2³¹), from the word's high 32 bits; its low 8 bits
   // pick the layer.
   static double abscissa(uint64_t word) {
     return static_cast<double>(static_cast<int64_t>(word >> 32) - (int64_t{1} << 31));
   }
 
-  // Every lane's next word, as next(l) gives it.
-  __attribute__((always_inline)) void next_all(U64x4& result) {
-    const U64x4 sum = s_[0] + s_[3];
-    result = ((sum << 23) | (sum >> 41)) + s_[0];
-    const U64x4 t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = (s_[3] << 45) | (s_[3] >> 19);
+  // One xoshiro256++ step (Blackman & Vigna) on the state words s0..s3 of one lane (uint64_t) or
+  // of all four at once (U64x4): the same expressions for both.
+  template <typename W>
+  __attribute__((always_inline)) static void xoshiro(W& s0, W& s1, W& s2, W& s3, W& result) {
+    const W sum = s0 + s3;
+    result = ((sum << 23) | (sum >> 41)) + s0;
+    const W t = s1 << 17;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 45) | (s3 >> 19);
   }
 
-  // xoshiro256++ on lane `l`.
+  // Every lane's next word, as next(l) gives it. The step runs on naturally aligned copies: as a
+  // template argument U64x4 would lose its reduced alignment, and aligned loads of s_ could fault.
+  __attribute__((always_inline)) void next_all(U64x4& result) {
+    typedef uint64_t Aligned __attribute__((vector_size(32)));
+    Aligned s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3], r;
+    xoshiro(s0, s1, s2, s3, r);
+    s_[0] = s0;
+    s_[1] = s1;
+    s_[2] = s2;
+    s_[3] = s3;
+    result = r;
+  }
+
+  // Lane `l`'s next word.
   uint64_t next(int l) {
-    uint64_t w[4] = {s_[0][l], s_[1][l], s_[2][l], s_[3][l]};
-    const uint64_t result = rotl(w[0] + w[3], 23) + w[0];
-    const uint64_t t = w[1] << 17;
-    w[2] ^= w[0];
-    w[3] ^= w[1];
-    w[1] ^= w[2];
-    w[0] ^= w[3];
-    w[2] ^= t;
-    w[3] = rotl(w[3], 45);
-    for (int j = 0; j < 4; ++j) s_[j][l] = w[j];
+    uint64_t w0 = s_[0][l], w1 = s_[1][l], w2 = s_[2][l], w3 = s_[3][l], result;
+    xoshiro(w0, w1, w2, w3, result);
+    s_[0][l] = w0;
+    s_[1][l] = w1;
+    s_[2][l] = w2;
+    s_[3][l] = w3;
     return result;
   }
 

@@ -133,8 +133,12 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
       const T* __restrict spikes = sp.data();
       const T* __restrict ds = decay_syn.data();
       const T* __restrict inv_rd = inv_rise.data();
-      // ivdep: GCC otherwise keeps this loop scalar (it cannot prove the arrays apart).
+      // Without the hint the compilers keep this loop scalar (they cannot prove the arrays apart).
+#if defined(__clang__)
+#pragma clang loop vectorize(assume_safety)
+#elif defined(__GNUC__)
 #pragma GCC ivdep
+#endif
       for (int64_t n = 0; n < N; ++n) {
         lif::UnitState<T> u{vb[n], tl[n], ip[n], hb[n], rb[n], hrb[n]};
         v_new[n] = lif::settle(c, u, v_new[n], spikes[n], drive[n], ds[n], inv_rd[n], now);

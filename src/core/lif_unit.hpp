@@ -1,9 +1,10 @@
 // The per-unit LIF update of spikernn/core/lif_step.hpp, written once for the fused backends: the
 // CPU kernel (lif_fused_cpu.cpp) and the CUDA kernel (lif_fused_cuda.cu) both call these
 // functions, so the equations exist here and in the torch-op reference (lif_step.cpp, the test
-// oracle) only. Each line performs the reference's IEEE operations in the reference's order
-// (build without contraction to fused multiply-adds), which keeps the CPU kernel bit-identical to
-// the reference and to the PyTorch port.
+// oracle) only. Each line performs the reference's IEEE operations in the reference's order, or
+// operations that round to the same bits for every input a network can have (noise_term(),
+// recurrent_drive() and settle() say where), built without contraction to fused multiply-adds:
+// this keeps the CPU kernel bit-identical to the reference and to the PyTorch port.
 //
 // A step has two halves with the network's recurrent input between them, which needs every
 // unit's spike first: integrate() moves the voltage, the caller adds any stimulation and sums
@@ -72,7 +73,8 @@ SPIKERNN_HOST_DEVICE inline T recurrent_drive(T recurrent, T rise_decay) {
 // rise variable receives `drive` (recurrent_drive()): the double-exponential synapse and filtered
 // spike train, the refractory clock and the reset. `decay_syn` is e^(−dt/td) and
 // `inv_rise_decay` 1/(tr·td) of this unit: s·(1/(tr·td)) equals the reference's s/(tr·td) to the
-// bit because s is 0 or 1. Returns the voltage to record (vspike where the unit fired).
+// bit because s is 0 or 1 and tr·td positive and finite (tr is validated, td lies between the
+// model's decay bounds). Returns the voltage to record (vspike where the unit fired).
 template <typename T>
 SPIKERNN_HOST_DEVICE inline T settle(const Constants<T>& c, UnitState<T>& u, T v, T s, T drive,
                                      T decay_syn, T inv_rise_decay, T now) {

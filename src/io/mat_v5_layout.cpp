@@ -87,7 +87,7 @@ int64_t v5_layout_error(const std::string& file, std::vector<V5Element>* element
     const uint32_t type = word(position);
     const int64_t end = position + 8 + word(position + 4);
     if ((type != kMatrix && type != kCompressed) || end > size) return position;
-    V5Element element{position, -1, 0};
+    V5Element element;
     if (type == kCompressed) {
       const std::vector<char> start =
           read(position + 8, std::min<int64_t>(end - position - 8, 1 << 20));
@@ -106,7 +106,7 @@ int64_t v5_layout_error(const std::string& file, std::vector<V5Element>* element
         const uint32_t tag = word(sub);
         const bool small = (tag >> 16) != 0;
         const int64_t bytes = small ? tag >> 16 : word(sub + 4);
-        if (k == 3) element = {position, small ? sub + 4 : sub + 8, bytes};  // the real part
+        if (k == 3) element = {small ? sub + 4 : sub + 8, bytes};  // the real part
         sub += small ? 8 : 8 + (bytes + 7) / 8 * 8;
       }
       if (sub != end) return position;

@@ -16,8 +16,9 @@ namespace spikernn {
 // the sizes inside it. Other formats (v4, v7.3) and big-endian files return -1. Reads the tags and
 // headers only. When `elements` is given, it receives the variables' elements in file order.
 struct V5Element {
-  int64_t offset = 0;        // of the element's tag
-  int64_t data_offset = -1;  // of an uncompressed matrix's real part (its fourth sub-element)
+  // Where an uncompressed matrix's real part (its fourth sub-element) lies, whatever its class
+  // (callers compare numeric ones); -1 for a compressed element.
+  int64_t data_offset = -1;
   int64_t data_bytes = 0;
 };
 int64_t v5_layout_error(const std::string& file, std::vector<V5Element>* elements = nullptr);
