@@ -278,7 +278,9 @@ TEST(AnalysisDataset, AnalyzesAllAndWritesTheJsonKeysAndFigures) {
   EXPECT_EQ(j["decoding_accuracy"].size(), 12u);
   EXPECT_EQ(j["timescales"]["tau_ms"].size(), 10u);
   EXPECT_NEAR(j["fano_factor_mean"].get<double>(), 1, 0.15);
-  EXPECT_NO_THROW(nlohmann::json::parse(j.dump()));
+  nlohmann::json parsed;
+  EXPECT_NO_THROW(parsed = nlohmann::json::parse(j.dump()));
+  EXPECT_EQ(parsed.size(), j.size());
 
   std::atomic<bool> cancel{true};
   s.cancel = &cancel;
