@@ -89,8 +89,9 @@ void write_variable(mat_t* mat, matvar_t* var, const std::string& path, matio_co
                     "' failed (disk full?)");
 }
 
-size_t element_count(const matvar_t* var) {
-  size_t n = 1;
+// The bytes of a variable's data as written: elements × the size of its class.
+size_t data_bytes(const matvar_t* var) {
+  size_t n = Mat_SizeOfClass(var->class_type);
   for (int k = 0; k < var->rank; ++k) n *= var->dims[k];
   return n;
 }
@@ -107,9 +108,7 @@ bool same_array(const matvar_t* written, const matvar_t* back, bool with_data) {
   for (int k = 0; k < written->rank; ++k)
     if (written->dims[k] != back->dims[k]) return false;
   if (!with_data || !numeric(written)) return true;
-  return back->data != nullptr &&
-         std::memcmp(written->data, back->data,
-                     element_count(written) * Mat_SizeOfClass(written->class_type)) == 0;
+  return back->data != nullptr && std::memcmp(written->data, back->data, data_bytes(written)) == 0;
 }
 
 // Whether the `bytes` at `offset` of the file are those at `data`, read in blocks from the page
@@ -145,7 +144,7 @@ void verify_written(const std::string& temporary, const std::string& path, mat_f
     std::unique_ptr<mat_t, int (*)(mat_t*)> file(mat, Mat_Close);
     for (size_t i = 0; i < written.size(); ++i) {
       const matvar_t* var = written[i];
-      const size_t bytes = element_count(var) * Mat_SizeOfClass(var->class_type);
+      const size_t bytes = data_bytes(var);
       const bool in_place = ft == MAT_FT_MAT5 && elements[i].data_offset >= 0 && numeric(var);
       MatVarPtr back(in_place ? Mat_VarReadInfo(mat, var->name) : Mat_VarRead(mat, var->name));
       if (back == nullptr || !same_array(var, back.get(), !in_place)) break;
