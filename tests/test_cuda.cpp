@@ -3,6 +3,7 @@
 
 #include "spikernn/core/grid_search.hpp"
 #include "spikernn/core/lif_network.hpp"
+#include "spikernn/core/task_run.hpp"
 #include "test_support.hpp"
 
 namespace spikernn {
@@ -105,6 +106,26 @@ TEST_F(CudaTest, GridSearchOnCudaFindsAGoodFactor) {
   const GridSearchResult r = lambda_grid_search(o);
   EXPECT_GE(r.accuracy[0], 0.9);
   EXPECT_GT(r.accuracy[0], r.accuracy[2]);
+}
+
+// On a GPU a model's factors run in one launch; parts that split them run other launches, and
+// the collected scores are the same.
+TEST_F(CudaTest, GridSearchPartsOnCudaGiveTheWholeResult) {
+  GridSearchSettings s;
+  s.task_settings = testing::kShortGoNoGo;
+  s.scaling_factors = {20, 25, 40, 60};
+  s.n_trials_per_factor = 20;
+  s.seed = 5;
+  s.config.device = "cuda";
+  const TaskRun run = grid_search_run({model()}, s);
+  const std::vector<UnitScores> whole = run.collect(run.run());
+  std::vector<UnitScores> parts = run.run({0, 3});
+  for (const int64_t i : {1, 2})
+    for (UnitScores& unit : run.run({i, 3})) parts.push_back(std::move(unit));
+  const std::vector<UnitScores> merged = run.collect(parts);
+  ASSERT_EQ(whole.size(), merged.size());
+  for (size_t u = 0; u < whole.size(); ++u)
+    EXPECT_EQ(nlohmann::json(whole[u]), nlohmann::json(merged[u])) << "unit " << u;
 }
 
 }  // namespace

@@ -67,6 +67,26 @@ TEST(TaskRun, PartsRunApartAndCollectedGiveTheWholeResult) {
   expect_same(whole[1], search_scaling_factor(models[1], s));
 }
 
+// Without a parallel run (and on a GPU) a model's factors run together, in one simulate_factors
+// call per batch; parts split those calls otherwise. The scores are the same.
+TEST(TaskRun, FactorsRunTogetherGiveWhatUnitsRunApartGive) {
+  GridSearchSettings s = small_search();
+  s.scaling_factors = {20, 30, 60};
+  const TaskRun apart = grid_search_run({load_rate_model(kGoNoGoModel)}, s);
+  s.parallel = false;
+  const TaskRun together = grid_search_run({load_rate_model(kGoNoGoModel)}, s);
+  const std::vector<UnitScores> a = apart.collect(apart.run());
+  const std::vector<UnitScores> b = together.collect(together.run());
+  std::vector<UnitScores> parts = together.run({1, 2});
+  for (UnitScores& unit : together.run({0, 2})) parts.push_back(std::move(unit));
+  const std::vector<UnitScores> c = together.collect(parts);
+  ASSERT_EQ(a.size(), 9u);
+  for (size_t u = 0; u < a.size(); ++u) {
+    EXPECT_EQ(nlohmann::json(a[u]), nlohmann::json(b[u])) << "unit " << u;
+    EXPECT_EQ(nlohmann::json(a[u]), nlohmann::json(c[u])) << "unit " << u;
+  }
+}
+
 TEST(TaskRun, CollectRefusesMissingDuplicateAndForeignUnits) {
   const TaskRun run = grid_search_run({load_rate_model(kGoNoGoModel)}, small_search());
   std::vector<UnitScores> first = run.run({0, 2});

@@ -14,7 +14,8 @@ import torch  # loads the LibTorch that spikernn._core runs on
 from . import _core
 from .config import SpikingConfig, create_default_spiking_config
 from .conversion import (LIF_network_fnc, RateModel, check_gpu_availability, format_spike_data,
-                         load_model, load_rate_model, simulate_batch, validate_stimulus)
+                         load_model, load_rate_model, simulate_batch, simulate_factors,
+                         validate_stimulus)
 from .errors import (ConfigError, FileError, FileNotFoundError, InvalidArgument,
                      ModelFormatError, SpikernnError)
 from .experiments import analyze_dataset, read_dataset, simulate_dataset
@@ -26,7 +27,7 @@ __version__ = _core.version()
 
 __all__ = [
     "LIF_network_fnc", "lambda_grid_search", "evaluate_task", "eval_go_nogo", "evaluate",
-    "simulate_batch", "load_rate_model", "load_model", "RateModel", "format_spike_data",
+    "simulate_batch", "simulate_factors", "load_rate_model", "load_model", "RateModel", "format_spike_data",
     "validate_stimulus", "check_gpu_availability", "SpikingConfig",
     "create_default_spiking_config", "Task", "Trial", "register_task", "registered_tasks",
     "SpikernnError", "FileError", "ModelFormatError", "ConfigError",

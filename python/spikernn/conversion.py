@@ -1,6 +1,7 @@
 """The port's conversion and simulation functions (``spiking.LIF_network_fnc`` and its utilities)
-on spikernn's C++ engine, with the port's names, arguments and return types, and
-``simulate_batch``, which runs many trials at once and returns torch tensors."""
+on spikernn's C++ engine, with the port's names, arguments and return types; and
+``simulate_batch`` and ``simulate_factors``, which run many trials at once, at one scaling factor
+or at several, and return torch tensors."""
 
 import os
 
@@ -105,12 +106,23 @@ def simulate_batch(model, scaling_factor, u_batch, seed=None, record=("spk", "ou
     makes the run reproducible (with no seed, noise "torch" draws from torch's global
     generator); ``noise`` is "torch" (the port's streams) or "fast"; ``device`` "cpu", "cuda" or
     "cuda:I"; ``config`` a SpikingConfig or dict of further settings."""
+    return simulate_factors(model, [scaling_factor], u_batch, seed, record, noise, device,
+                            config=config)[0]
+
+
+def simulate_factors(model, scaling_factors, u_batch, seed=None, record=("spk", "out"),
+                     noise=None, device=None, *, config=None):
+    """``simulate_batch`` at each of ``scaling_factors``, with the same trials and noise for
+    every factor: a list of dicts, the k-th equal to ``simulate_batch`` at the k-th factor with
+    the same seed. With the fast noise all the factors run together (on a GPU in one kernel
+    launch)."""
     model = load_model(model)
     u = torch.as_tensor(u_batch, dtype=torch.float64)
-    settings = _config_json(config, scaling_factor=float(scaling_factor), noise=noise,
+    factors = [float(f) for f in scaling_factors]
+    settings = _config_json(config, scaling_factor=factors[0] if factors else None, noise=noise,
                             device=device)
-    return _core.simulate_batch(model, u, settings, _record(record),
-                                None if seed is None else int(seed))
+    return _core.simulate_factors(model, u, factors, settings, _record(record),
+                                  None if seed is None else int(seed))
 
 
 def format_spike_data(spikes, dt):

@@ -18,19 +18,25 @@
 
 namespace spikernn {
 
+// A batch of B trials at S weight sets (scaling factors) at once: the outputs hold S·B trials,
+// trial b at set s being trial s·B + b, and trial b draws the same noise at every set. Only the
+// fused backends with the fast noise take S > 1 (torch's generator draws one batch's noise per
+// step, so the sets would see different noise).
 struct SimulationRun {
-  const LIFParams* params = nullptr;
-  torch::Tensor current;  // columns × B × N, contiguous, in the params' dtype
+  const LIFParams* params = nullptr;  // W is set 0's (the reference uses it)
+  torch::Tensor W;                    // S × N × N recurrent weights, divided by λ
+  torch::Tensor w_out;                // S × N readout weights, divided by λ
+  torch::Tensor current;              // columns × B × N, contiguous, in the params' dtype
   int64_t nt = 0;
   const Stims* stims = nullptr;
   // Noise: torch's generator (the port's streams) when set, else per-trial fast streams.
   at::Generator* generator = nullptr;
   uint64_t fast_seed = 0;
-  torch::Tensor w_out;  // 1 × N readout weights, divided by λ
-  // Outputs, undefined when not recorded: B × N × nt traces (views of time-major B × nt × N
-  // storage, which the fused kernels write through data_ptr), B × nt output, B × N spike counts.
+  // Outputs, undefined when not recorded: S·B × N × nt traces (views of time-major S·B × nt × N
+  // storage, which the fused kernels write through data_ptr), S·B × nt output, S·B × N spike
+  // counts.
   torch::Tensor REC, spk, rs, IPSCs, out, counts;
-  // When set (fused CPU only), B lists of (step, unit) pairs, one pair per spike in step order.
+  // When set (fused CPU only), S·B lists of (step, unit) pairs, one pair per spike in step order.
   std::vector<std::vector<int64_t>>* spike_events = nullptr;
 };
 
@@ -48,7 +54,7 @@ lif::Constants<T> unit_constants(const LIFParams& p) {
           p.decay_rise.item<T>()};
 }
 
-void simulate_reference(SimulationRun& run);  // needs `generator`
+void simulate_reference(SimulationRun& run);  // needs `generator` and one weight set
 void simulate_fused_cpu(SimulationRun& run);
 void simulate_fused_cuda(SimulationRun& run);  // needs `fast_seed`; SPIKERNN_WITH_CUDA builds
 

@@ -28,18 +28,19 @@ std::vector<T> per_unit(const torch::Tensor& t, int64_t N) {
 template <typename T>
 __attribute__((always_inline)) inline void run(SimulationRun& s) {
   const LIFParams& p = *s.params;
-  const int64_t N = p.W.size(0), B = s.current.size(1), columns = s.current.size(0);
-  const auto options = p.W.options();
+  const int64_t sets = s.W.size(0), N = s.W.size(1), trials = s.current.size(1),
+                columns = s.current.size(0), B = sets * trials;
+  TORCH_INTERNAL_ASSERT(sets == 1 || s.generator == nullptr,
+                        "several weight sets need the fast noise");
+  const auto options = s.W.options();
   const lif::Constants<T> c = unit_constants<T>(p);
-  // Row j of Wt is column j of W: the input one spike of unit j sends to every unit.
-  const torch::Tensor Wt = p.W.t().contiguous();
-  const T* wt = Wt.data_ptr<T>();
+  // Row j of set k's Wt is column j of its W: the input one spike of unit j sends to every unit.
+  const torch::Tensor Wt = s.W.transpose(1, 2).contiguous();
   const std::vector<T> decay_syn = per_unit<T>(p.decay_syn, N), rise = per_unit<T>(p.rise_decay, N);
   std::vector<T> inv_rise(N);
   for (int64_t n = 0; n < N; ++n) inv_rise[n] = T(1) / rise[n];
   const T* current = s.current.data_ptr<T>();
-  const torch::Tensor w_out_flat = s.w_out.reshape({-1}).contiguous();
-  const T* w_out = w_out_flat.data_ptr<T>();
+  const torch::Tensor w_out_sets = s.w_out.contiguous();
   T *rec = data_or_null<T>(s.REC), *spk = data_or_null<T>(s.spk), *rs = data_or_null<T>(s.rs),
     *ipscs = data_or_null<T>(s.IPSCs), *out = data_or_null<T>(s.out),
     *counts = data_or_null<T>(s.counts);
@@ -52,9 +53,9 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
     v_tensor = torch::empty({B, N}, options);
     T* v0 = v_tensor.data_ptr<T>();
     for (int64_t b = 0; b < B; ++b) {
-      // Each trial's stream from a mixed seed: seeds one γ apart would give trial b + 1 three of
-      // trial b's four state words.
-      fast.emplace_back(splitmix64_at(s.fast_seed, static_cast<uint64_t>(b)));
+      // Each trial's stream from a mixed seed (seeds one γ apart would give trial b + 1 three of
+      // trial b's four state words), the same at every weight set.
+      fast.emplace_back(splitmix64_at(s.fast_seed, static_cast<uint64_t>(b % trials)));
       for (int64_t n = 0; n < N; ++n)
         v0[b * N + n] = c.vreset + static_cast<T>(fast.back().uniform()) * (c.vspike - c.vreset);
     }
@@ -94,7 +95,9 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
       T* __restrict rb = &r[b * N];
       T* __restrict hrb = &hr[b * N];
       T* __restrict v_new = v1.data();
-      const T* __restrict ext = current + (column * B + b) * N;
+      const T* __restrict ext = current + (column * trials + b % trials) * N;
+      const T* wt = Wt.data_ptr<T>() + b / trials * N * N;
+      const T* w_out = w_out_sets.data_ptr<T>() + b / trials * N;
       const T* __restrict xi = noise + b * N;
       // Traces are stored time-major (B × nt × N, seen as B × N × nt): step i of trial b is the
       // N values from base on.
@@ -124,7 +127,7 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
           for (int64_t n = 0; n < N; ++n) jd[n] += wt[j * N + n];
       } else {
         const torch::Tensor sum =
-            p.W.index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
+            s.W[0].index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
         std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
       }
       T* __restrict drive = jd.data();

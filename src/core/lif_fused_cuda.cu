@@ -34,12 +34,14 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
   __shared__ unsigned int fired_mask[kMaxCudaUnits / kWarp];
   __shared__ T warp_sum[kMaxThreads / kWarp];
   const lif::Constants<T>& c = a.constants;
-  const int64_t b = blockIdx.x, N = a.N, nt = a.nt;
+  const int64_t b = blockIdx.x, N = a.N, nt = a.nt, trial = b % a.trials;
+  const T* Wt = a.Wt + b / a.trials * N * N;
+  const T* w_out_set = a.w_out + b / a.trials * N;
   const int tid = threadIdx.x, lane = tid % kWarp, warp = tid / kWarp;
   const int warps = blockDim.x / kWarp, words = static_cast<int>((N + kWarp - 1) / kWarp);
 
   curandStatePhilox4_32_10_t rng;
-  curand_init(a.seed, static_cast<uint64_t>(b) * blockDim.x + tid, 0, &rng);
+  curand_init(a.seed, static_cast<uint64_t>(trial) * blockDim.x + tid, 0, &rng);
   lif::UnitState<T> unit[U];
   T decay_syn[U], rise[U], inv_rise[U], w_out[U], count[U];
   bool stimulated[U];
@@ -52,15 +54,15 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
     decay_syn[k] = real ? a.decay_syn[n] : T(0);
     rise[k] = real ? a.rise_decay[n] : T(1);
     inv_rise[k] = T(1) / rise[k];
-    w_out[k] = real ? a.w_out[n] : T(0);
+    w_out[k] = real ? w_out_set[n] : T(0);
     stimulated[k] = real && a.stimulated != nullptr && a.stimulated[n] != 0;
   }
 
   for (int64_t i = 0; i < nt; ++i) {
     const T now = lif::step_time<T>(a.dt, i);
-    const T* ext = a.current + (stimulus_column(i, a.columns) * a.B + b) * N;
+    const T* ext = a.current + (stimulus_column(i, a.columns) * a.trials + trial) * N;
     const bool kicked =
-        a.stimulated != nullptr && i >= a.stim_on && i < a.stim_off && coin(a.seed, b, i);
+        a.stimulated != nullptr && i >= a.stim_on && i < a.stim_off && coin(a.seed, trial, i);
     T v1[U], s[U];
     for (int k = 0; k < U; ++k) {
       const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
@@ -88,7 +90,7 @@ __global__ void __launch_bounds__(kMaxThreads) lif_kernel(LIFCudaArgs<T> a) {
       while (bits != 0) {
         const int j = w * kWarp + __ffs(bits) - 1;
         bits &= bits - 1;
-        const T* column_j = a.Wt + static_cast<int64_t>(j) * N;
+        const T* column_j = Wt + static_cast<int64_t>(j) * N;
         for (int k = 0; k < U; ++k) {
           const int64_t n = static_cast<int64_t>(k) * blockDim.x + tid;
           if (n < N) jd[k] += column_j[n];
@@ -141,6 +143,10 @@ void launch(const LIFCudaArgs<T>& args, void* stream) {
     throw std::invalid_argument("CUDA LIF kernel: N = " + std::to_string(args.N) +
                                 ", expected 1 to " + std::to_string(kMaxCudaUnits));
   if (args.B < 1) return;
+  if (args.trials < 1 || args.B % args.trials != 0)
+    throw std::invalid_argument("CUDA LIF kernel: " + std::to_string(args.B) +
+                                " blocks are not whole sets of " + std::to_string(args.trials) +
+                                " trials");
   const bool wide = args.N > kMaxThreads;
   const int64_t per_thread = wide ? (args.N + 3) / 4 : args.N;
   const int threads = static_cast<int>((per_thread + kWarp - 1) / kWarp * kWarp);

@@ -15,16 +15,18 @@ namespace spikernn {
 // The largest network the kernel runs: 1,024 threads × 4 units.
 constexpr int64_t kMaxCudaUnits = 4096;
 
+// B = sets × trials blocks: block b runs trial b mod trials (its current and its noise) with
+// weight set b / trials, so that every set sees the same trials and the same noise.
 template <typename T>
 struct LIFCudaArgs {
-  int64_t B = 0, N = 0, nt = 0, columns = 0;
+  int64_t B = 0, trials = 0, N = 0, nt = 0, columns = 0;
   lif::Constants<T> constants{};
   double dt = 0;                        // the step in double, for the step times
-  const T* Wt = nullptr;                // N × N, row j = column j of W (what a spike of j sends)
+  const T* Wt = nullptr;                // sets × N × N, row j = column j of W (a spike of j)
   const T* decay_syn = nullptr;         // N values e^(−dt/td)
   const T* rise_decay = nullptr;        // N values tr · td
-  const T* current = nullptr;           // columns × B × N external current
-  const T* w_out = nullptr;             // N readout weights
+  const T* current = nullptr;           // columns × trials × N external current
+  const T* w_out = nullptr;             // sets × N readout weights
   const uint8_t* stimulated = nullptr;  // N flags, or null for no artificial stimulation
   T kick = 0;
   int64_t stim_on = 0, stim_off = 0;  // steps [on, off) of the stimulation window

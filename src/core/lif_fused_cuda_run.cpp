@@ -11,16 +11,17 @@ namespace {
 template <typename T>
 void run(SimulationRun& s) {
   const LIFParams& p = *s.params;
-  const int64_t N = p.W.size(0);
-  const auto options = p.W.options();
+  const int64_t N = s.W.size(1);
+  const auto options = s.W.options();
   // Kept alive until the launch has been enqueued; the stream orders their later release.
-  const torch::Tensor Wt = p.W.t().contiguous();
+  const torch::Tensor Wt = s.W.transpose(1, 2).contiguous();
   const torch::Tensor decay_syn = p.decay_syn.expand({N}).contiguous();
   const torch::Tensor rise = p.rise_decay.expand({N}).contiguous();
-  const torch::Tensor w_out = s.w_out.reshape({-1}).contiguous();
+  const torch::Tensor w_out = s.w_out.contiguous();
   torch::Tensor stimulated;
   LIFCudaArgs<T> a;
-  a.B = s.current.size(1);
+  a.trials = s.current.size(1);
+  a.B = s.W.size(0) * a.trials;
   a.N = N;
   a.nt = s.nt;
   a.columns = s.current.size(0);

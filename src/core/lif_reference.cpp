@@ -4,6 +4,7 @@
 namespace spikernn {
 
 void simulate_reference(SimulationRun& run) {
+  TORCH_INTERNAL_ASSERT(run.W.size(0) == 1, "the reference engine takes one weight set");
   const LIFParams& p = *run.params;
   const Stims& stims = *run.stims;
   const auto options = p.W.options();

@@ -1,5 +1,6 @@
 #include "spikernn/core/task_run.hpp"
 
+#include <map>
 #include <mutex>
 #include <random>
 
@@ -72,30 +73,36 @@ int64_t TaskRun::trial_count(const RunPart& part) const {
   return trials;
 }
 
-UnitScores TaskRun::run_unit(int64_t unit) const {
-  const UnitPlace p = place(unit);
+std::vector<UnitScores> TaskRun::run_units(const std::vector<int64_t>& units) const {
+  const UnitPlace p = place(units.front());
   const ModelRun& m = models_[p.model];
   const int64_t first = p.batch * batch_size_;
   const int64_t last = std::min(options_.n_trials, first + batch_size_);
   const bool full = options_.scoring == Scoring::full;
+  std::vector<double> factors;
+  for (int64_t unit : units) factors.push_back(m.factors[place(unit).factor]);
   // The seed depends on the batch alone: every factor sees the same noise, so that differences
   // between factors come from λ, and a model's results do not depend on its place in the run.
-  const SimulationResult r =
-      network(p.model, p.factor)
-          ->simulate_batch(stack_inputs(m.trials, first, last), Stims::none(),
-                           Record::parse(full ? "out,all_fr" : "out"),
-                           batch_seed(options_.seed, p.batch));
-  // Scored at the base step, so that every window is the same in seconds whatever the
-  // downsampling.
-  const torch::Tensor outs = outputs_at_base_step(r.out.cpu(), options_.config.downsample);
-  const torch::Tensor rates = full ? r.all_fr.cpu() : torch::Tensor();
-  UnitScores s{unit, static_cast<int64_t>(p.model), static_cast<int64_t>(p.factor), first, {}, {}};
-  for (int64_t i = first; i < last; ++i)
-    s.trials.push_back(score_trial(*m.task, m.model, m.trials[static_cast<size_t>(i)],
-                                   outs[i - first], full ? rates[i - first] : torch::Tensor(),
-                                   options_.scoring, options_.config.dt));
-  if (options_.keep_outputs) s.outputs = outs;
-  return s;
+  const std::vector<SimulationResult> results = m.network->simulate_factors(
+      stack_inputs(m.trials, first, last), factors, Stims::none(),
+      Record::parse(full ? "out,all_fr" : "out"), batch_seed(options_.seed, p.batch));
+  std::vector<UnitScores> scores;
+  for (size_t k = 0; k < units.size(); ++k) {
+    // Scored at the base step, so that every window is the same in seconds whatever the
+    // downsampling.
+    const torch::Tensor outs =
+        outputs_at_base_step(results[k].out.cpu(), options_.config.downsample);
+    const torch::Tensor rates = full ? results[k].all_fr.cpu() : torch::Tensor();
+    const auto factor = static_cast<int64_t>(place(units[k]).factor);
+    UnitScores s{units[k], static_cast<int64_t>(p.model), factor, first, {}, {}};
+    for (int64_t i = first; i < last; ++i)
+      s.trials.push_back(score_trial(*m.task, m.model, m.trials[static_cast<size_t>(i)],
+                                     outs[i - first], full ? rates[i - first] : torch::Tensor(),
+                                     options_.scoring, options_.config.dt));
+    if (options_.keep_outputs) s.outputs = outs;
+    scores.push_back(std::move(s));
+  }
+  return scores;
 }
 
 std::vector<UnitScores> TaskRun::run(const RunPart& part,
@@ -118,18 +125,46 @@ std::vector<UnitScores> TaskRun::run(const RunPart& part,
     start[m] = static_cast<int64_t>(i);
   }
   const std::vector<int64_t> model_units = left;
-  std::mutex model_done_mutex;
+  // What one simulation takes: a unit where the pool spreads the units over the cores; else (a
+  // GPU, or no parallel run) the factors of a model's batch, which one kernel launch runs
+  // together, up to kMaxTrialsTogether trials.
   const bool gpu = !torch::Device(options_.config.device).is_cpu();
-  const int64_t count = static_cast<int64_t>(mine.size());
-  for_each_in_pool(count, gpu ? 1 : pool_threads(options_.parallel, count), [&](int64_t i) {
+  const bool together = gpu || !options_.parallel;
+  std::vector<std::vector<size_t>> jobs;
+  std::map<std::pair<size_t, int64_t>, size_t> open_job;  // (model, batch) -> job taking units
+  for (size_t i = 0; i < mine.size(); ++i) {
+    const UnitPlace here = place(mine[i]);
+    const int64_t batch_trials =
+        std::min(batch_size_, options_.n_trials - here.batch * batch_size_);
+    const auto key = std::make_pair(here.model, here.batch);
+    const auto open = open_job.find(key);
+    if (together && open != open_job.end() &&
+        static_cast<int64_t>(jobs[open->second].size() + 1) * batch_trials <= kMaxTrialsTogether) {
+      jobs[open->second].push_back(i);
+      continue;
+    }
+    open_job[key] = jobs.size();
+    jobs.push_back({i});
+  }
+  std::mutex model_done_mutex;
+  const int64_t count = static_cast<int64_t>(jobs.size());
+  for_each_in_pool(count, gpu ? 1 : pool_threads(options_.parallel, count), [&](int64_t j) {
     if (cancel != nullptr && cancel->load()) return;
-    UnitScores& s = scores[static_cast<size_t>(i)] = run_unit(mine[static_cast<size_t>(i)]);
-    const int64_t now = done += static_cast<int64_t>(s.trials.size());
+    const std::vector<size_t>& job = jobs[static_cast<size_t>(j)];
+    std::vector<int64_t> units;
+    for (size_t i : job) units.push_back(mine[i]);
+    std::vector<UnitScores> results = run_units(units);
+    int64_t trials = 0;
+    for (size_t k = 0; k < job.size(); ++k) {
+      trials += static_cast<int64_t>(results[k].trials.size());
+      scores[job[k]] = std::move(results[k]);
+    }
+    const int64_t now = done += trials;
     if (on_progress) on_progress(now);
     if (!on_model_done) return;
-    const size_t m = static_cast<size_t>(s.model);
+    const size_t m = place(units.front()).model;
     std::lock_guard<std::mutex> lock(model_done_mutex);
-    if (--left[m] == 0) {
+    if ((left[m] -= static_cast<int64_t>(job.size())) == 0) {
       const auto first = scores.begin() + start[m];
       on_model_done(m, std::vector<UnitScores>(first, first + model_units[m]));
     }

@@ -134,21 +134,24 @@ void bind_models(py::module_& m) {
       py::arg("units"), py::arg("downsample"), py::arg("use_initial_weights"), py::arg("config"),
       py::arg("record"));
   m.def(
-      "simulate_batch",
-      [](const RateModel& model, const torch::Tensor& u, const std::string& config,
-         const std::string& record, std::optional<uint64_t> seed) {
+      "simulate_factors",
+      [](const RateModel& model, const torch::Tensor& u, const std::vector<double>& factors,
+         const std::string& config, const std::string& record, std::optional<uint64_t> seed) {
         const Record kept = Record::parse(record);
         SpikingConfig c = config_from(config);
         c.N = model.N;
-        SimulationResult r;
+        std::vector<SimulationResult> results;
         {
           py::gil_scoped_release release;
           const LIFNetwork network(c, model);
-          r = network->simulate_batch(u, Stims::none(), kept, seed);
+          results = network->simulate_factors(u, factors, Stims::none(), kept, seed);
         }
-        return traces_of(r);
+        py::list list;
+        for (const SimulationResult& r : results) list.append(traces_of(r));
+        return list;
       },
-      py::arg("model"), py::arg("u"), py::arg("config"), py::arg("record"), py::arg("seed"));
+      py::arg("model"), py::arg("u"), py::arg("factors"), py::arg("config"), py::arg("record"),
+      py::arg("seed"));
   m.def(
       "format_spike_data",
       [](const torch::Tensor& spk, double dt) {

@@ -89,6 +89,19 @@ void check_network(int64_t N) {
                                .mean()
                                .item<double>();
     check(excited > 1.2 * quiet, tag + "stimulation of the E units raises the rate");
+
+    // Three factors in one launch: each as its own launch gives it.
+    const std::vector<double> factors{40, 50, 70};
+    const std::vector<SimulationResult> together = gpu_net->simulate_factors(pulses(), factors);
+    bool same = together.size() == factors.size();
+    for (size_t k = 0; same && k < factors.size(); ++k) {
+      LIFNetwork alone(fast("cuda", dtype), model);
+      alone->set_scaling_factor(factors[k]);
+      const SimulationResult r = alone->simulate_batch(pulses());
+      same = torch::equal(together[k].spk, r.spk) && torch::equal(together[k].out, r.out) &&
+             torch::equal(together[k].REC, r.REC) && torch::equal(together[k].all_fr, r.all_fr);
+    }
+    check(same, tag + "three factors in one launch equal one launch per factor");
   }
 }
 

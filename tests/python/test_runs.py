@@ -99,6 +99,20 @@ def test_simulate_batch_returns_what_is_recorded_and_repeats_with_its_seed():
     assert go > 0.5 and abs(nogo) < 0.5  # the Go trials respond, the NoGo trial does not
 
 
+def test_simulate_factors_equals_simulate_batch_at_each_factor():
+    u = torch.zeros(2, 1, 61, dtype=torch.float64)
+    u[0, 0, 20:40] = 1
+    for noise in ("fast", "torch"):
+        together = spikernn.simulate_factors(GO_NOGO, [20, 60], u, seed=4, noise=noise)
+        assert [r["scaling_factor"] for r in together] == [20.0, 60.0]
+        for r, factor in zip(together, (20.0, 60.0)):
+            alone = spikernn.simulate_batch(GO_NOGO, factor, u, seed=4, noise=noise)
+            assert torch.equal(r["spk"], alone["spk"]) and torch.equal(r["out"], alone["out"])
+        assert not torch.equal(together[0]["spk"], together[1]["spk"])
+    with pytest.raises(spikernn.InvalidArgument, match="scaling factors"):
+        spikernn.simulate_factors(GO_NOGO, [], u)
+
+
 def test_ctrl_c_stops_a_search_between_batches_and_writes_nothing(model_copy):
     script = textwrap.dedent(f"""
         import sys, spikernn

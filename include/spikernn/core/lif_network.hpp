@@ -66,6 +66,17 @@ class LIFNetworkImpl : public AbstractSpikingRNN<LIFNetworkImpl> {
                                   const Record& record = Record::all(),
                                   std::optional<uint64_t> seed = std::nullopt) const;
 
+  /// The same B trials at each scaling factor of `factors`: result k is, bit for bit, what
+  /// simulate_batch gives at λ = factors[k] with the same seed. Every factor sees the same noise
+  /// (without a seed: the fast noise's seed is drawn once, torch's generator is rewound to where it
+  /// was before each factor). With the fast noise on a fused engine all the factors run together:
+  /// on CUDA one kernel launch takes all S·B trials; otherwise one factor after another.
+  std::vector<SimulationResult> simulate_factors(const torch::Tensor& u,
+                                                 const std::vector<double>& factors,
+                                                 const Stims& stims = Stims::none(),
+                                                 const Record& record = Record::all(),
+                                                 std::optional<uint64_t> seed = std::nullopt) const;
+
   /// Changes λ (rescales W and w_out); the buffers stay on their device.
   void set_scaling_factor(double scaling_factor);
 
@@ -83,7 +94,19 @@ class LIFNetworkImpl : public AbstractSpikingRNN<LIFNetworkImpl> {
   void to(torch::Device device, bool non_blocking = false) override;
 
  private:
+  struct ScaledWeights {
+    torch::Tensor W, w_out;
+  };
+  /// w_rec and w_out_raw divided by `scaling_factor`, as the buffers W and w_out hold them.
+  ScaledWeights scaled_weights(double scaling_factor) const;
   void apply_scaling_factor();
+  LIFParams lif_params_with(const torch::Tensor& W) const;
+  /// simulate_batch at each factor, with W (S × N × N) and w_out (S × 1 × N) at those factors.
+  std::vector<SimulationResult> simulate_sets(const torch::Tensor& u,
+                                              const std::vector<double>& factors,
+                                              const torch::Tensor& W, const torch::Tensor& w_out,
+                                              const Stims& stims, const Record& record,
+                                              std::optional<uint64_t> seed) const;
   /// The config with `device` and `dtype`; throws ConfigError for a dtype the kernels do not take.
   SpikingConfig moved_config(torch::Device device, torch::Dtype dtype) const;
 

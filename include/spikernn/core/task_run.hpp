@@ -25,6 +25,10 @@
 
 namespace spikernn {
 
+/// The most trials a run simulates in one call (one kernel launch on a GPU) where it takes a
+/// model's factors together: more would not run at once on a GPU, and their outputs take memory.
+constexpr int64_t kMaxTrialsTogether = 4096;
+
 /// The units one process takes: those whose index modulo `count` is `index` (0-based), so that
 /// every part gets units of every model and factor.
 struct RunPart {
@@ -64,8 +68,9 @@ class TaskRun {
     nlohmann::json task_settings = nlohmann::json::object();
     int64_t n_trials = 100;  ///< per model and factor; every factor of a model sees the same ones
     uint64_t seed = 0;
-    int64_t batch_size = kDefaultBatchSize;    ///< on the CPU; a GPU takes a model's trials at once
-    bool parallel = true;                      ///< units on all cores, one thread each
+    int64_t batch_size = kDefaultBatchSize;  ///< on the CPU; a GPU takes a model's trials at once
+    /// Units on all cores, one thread each; else (and on a GPU) a model's factors together.
+    bool parallel = true;
     SpikingConfig config = task_run_config();  ///< N and scaling_factor come from each model
     Scoring scoring = Scoring::accuracy;
     bool keep_outputs = false;  ///< keep each unit's outputs (for figures; not in to_json)
@@ -125,7 +130,8 @@ class TaskRun {
     int64_t batch;
   };
   UnitPlace place(int64_t unit) const;
-  UnitScores run_unit(int64_t unit) const;
+  /// Units of one model and batch, simulated together (simulate_factors).
+  std::vector<UnitScores> run_units(const std::vector<int64_t>& units) const;
   std::vector<const UnitScores*> units_of(const std::vector<UnitScores>& scores, size_t m,
                                           size_t k) const;
 
