@@ -108,6 +108,24 @@ TEST(SimulateFactors, WithoutASeedEveryFactorSeesTheSameNoise) {
   }
 }
 
+// After .to(kFloat32) the buffers were rounded from float64: the network's own λ runs on them.
+TEST(SimulateFactors, TheNetworksOwnFactorRunsOnItsBuffers) {
+  RateModel m = model();
+  // Weights that are not float32 numbers (the shipped model's are), so that the rounding shows.
+  m.w = m.w.to(torch::kFloat64) * 1.1;
+  m.w_out = m.w_out.to(torch::kFloat64) * 1.1;
+  SpikingConfig c = config("cpu", "auto", "fast", "float64");
+  c.scaling_factor = 30;
+  LIFNetwork net(c, m);
+  net->to(torch::kFloat32);
+  const Record out = Record::parse("out");
+  const std::vector<SimulationResult> r =
+      net->simulate_factors(trials(), {30, 40}, Stims::none(), out, 2);
+  EXPECT_TRUE(torch::equal(r[0].out, net->simulate_batch(trials(), Stims::none(), out, 2).out));
+  net->set_scaling_factor(40);
+  EXPECT_TRUE(torch::equal(r[1].out, net->simulate_batch(trials(), Stims::none(), out, 2).out));
+}
+
 TEST(SimulateFactors, RefusesNoFactorAndABadFactor) {
   LIFNetwork net(config("cpu", "auto", "fast", "float64"), model());
   EXPECT_NE(SPIKERNN_ERROR_MESSAGE(net->simulate_factors(trials(), {}), InvalidArgument)

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 #include "splitmix64.hpp"
 
@@ -58,7 +59,15 @@ class FastNormal {
       if (!(accepted[0] & accepted[1] & accepted[2] & accepted[3]))
         for (int l = 0; l < kLanes; ++l)
           if (!accepted[l]) x[l] = g.rejected(t, l, static_cast<int>(layer[l]), hz[l]);
-      for (int l = 0; l < kLanes; ++l) out[i + l] = static_cast<T>(x[l] * scale);
+      // One vector store (element by element, GCC spills x and stores its lanes one by one).
+      const F64x4 scaled = x * scale;
+      if constexpr (sizeof(T) == sizeof(double)) {
+        std::memcpy(out + i, &scaled, sizeof scaled);
+      } else {
+        typedef T Tx4 __attribute__((vector_size(kLanes * sizeof(T))));
+        const Tx4 narrowed = __builtin_convertvector(scaled, Tx4);
+        std::memcpy(out + i, &narrowed, sizeof narrowed);
+      }
     }
     for (int l = 0; l < kLanes && i < n; ++l, ++i) out[i] = static_cast<T>(g.normal(l) * scale);
     *this = g;

@@ -71,101 +71,111 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
   for (int64_t unit : s.stims->units) stimulated[unit] = 1;
   const T kick = static_cast<T>(s.stims->kick());
 
-  for (int64_t i = 0; i < s.nt; ++i) {
-    const T now = lif::step_time<T>(p.dt, i);
-    const int64_t column = stimulus_column(i, columns);
-    // Draws in the reference's order: all the noise of the step, then the stimulation coins.
-    if (s.generator != nullptr) {
-      noise_tensor.normal_(0, 1, *s.generator);
-      for (int64_t k = 0; k < B * N; ++k) noise[k] = lif::noise_term(noise[k]);
-    } else {
-      for (int64_t b = 0; b < B; ++b) fast[b].fill(noise + b * N, N, kFastNoiseScale);
-    }
-    const bool in_window = s.stims->active() && i >= s.stims->dur[0] && i < s.stims->dur[1];
-    torch::Tensor coins;
-    if (in_window && s.generator != nullptr)
-      coins = torch::rand({B}, *s.generator, torch::kFloat32);
-    for (int64_t b = 0; b < B; ++b) {
-      const bool kicked = in_window && (s.generator != nullptr ? coins[b].item<float>() < 0.5f
-                                                               : fast[b].uniform() < 0.5);
-      T* __restrict vb = &v[b * N];
-      T* __restrict tl = &tlast[b * N];
-      T* __restrict ip = &ipsc[b * N];
-      T* __restrict hb = &h[b * N];
-      T* __restrict rb = &r[b * N];
-      T* __restrict hrb = &hr[b * N];
-      T* __restrict v_new = v1.data();
-      const T* __restrict ext = current + (column * trials + b % trials) * N;
-      const T* wt = Wt.data_ptr<T>() + b / trials * N * N;
-      const T* w_out = w_out_sets.data_ptr<T>() + b / trials * N;
-      const T* __restrict xi = noise + b * N;
-      // Traces are stored time-major (B × nt × N, seen as B × N × nt): step i of trial b is the
-      // N values from base on.
-      const int64_t base = (b * s.nt + i) * N;
-      if (ipscs != nullptr)
-        for (int64_t n = 0; n < N; ++n) ipscs[base + n] = ip[n];
-      for (int64_t n = 0; n < N; ++n)
-        v_new[n] = lif::integrate(c, vb[n], tl[n], ip[n], ext[n], xi[n], now);
-      if (kicked)
-        for (int64_t n = 0; n < N; ++n)
-          if (stimulated[n]) v_new[n] = v_new[n] + kick;
-      fired.clear();
-      for (int64_t n = 0; n < N; ++n) {
-        sp[n] = lif::fired(c, v_new[n]);
-        if (sp[n] != 0) fired.push_back(n);
-      }
-      if (s.spike_events != nullptr)
-        for (int64_t j : fired) {
-          (*s.spike_events)[b].push_back(i);
-          (*s.spike_events)[b].push_back(j);
-        }
-      // Σ of the fired columns. With torch's noise, summed as the reference sums them: one or two
-      // columns inline, more through the same torch op (rare at working λ). Otherwise in order.
-      std::fill(jd.begin(), jd.end(), T(0));
-      if (fired.size() <= 2 || s.generator == nullptr) {
-        for (int64_t j : fired)
-          for (int64_t n = 0; n < N; ++n) jd[n] += wt[j * N + n];
+  // One weight set after another, so that a set's state and weights stay in the cache.
+  for (int64_t set = 0; set < sets; ++set) {
+    const int64_t first = set * trials, last = first + trials;
+    const T* wt = Wt.data_ptr<T>() + set * N * N;
+    const T* w_out = w_out_sets.data_ptr<T>() + set * N;
+    for (int64_t i = 0; i < s.nt; ++i) {
+      const T now = lif::step_time<T>(p.dt, i);
+      const int64_t column = stimulus_column(i, columns);
+      // Draws in the reference's order: all the noise of the step, then the stimulation coins.
+      if (s.generator != nullptr) {
+        noise_tensor.normal_(0, 1, *s.generator);
+        for (int64_t k = 0; k < B * N; ++k) noise[k] = lif::noise_term(noise[k]);
       } else {
-        const torch::Tensor sum =
-            s.W[0].index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
-        std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
+        for (int64_t b = first; b < last; ++b) fast[b].fill(noise + b * N, N, kFastNoiseScale);
       }
-      T* __restrict drive = jd.data();
-      if (!fired.empty())
-        for (int64_t n = 0; n < N; ++n) drive[n] = lif::recurrent_drive(drive[n], rise[n]);
-      const T* __restrict spikes = sp.data();
-      const T* __restrict ds = decay_syn.data();
-      const T* __restrict inv_rd = inv_rise.data();
-      // Without the hint GCC keeps this loop scalar (it cannot prove the arrays apart). Clang's
-      // own hint is refused for this loop (-Wpass-failed), so Clang gets none.
+      const bool in_window = s.stims->active() && i >= s.stims->dur[0] && i < s.stims->dur[1];
+      torch::Tensor coins;
+      if (in_window && s.generator != nullptr)
+        coins = torch::rand({B}, *s.generator, torch::kFloat32);
+      for (int64_t b = first; b < last; ++b) {
+        const bool kicked = in_window && (s.generator != nullptr ? coins[b].item<float>() < 0.5f
+                                                                 : fast[b].uniform() < 0.5);
+        T* __restrict vb = &v[b * N];
+        T* __restrict tl = &tlast[b * N];
+        T* __restrict ip = &ipsc[b * N];
+        T* __restrict hb = &h[b * N];
+        T* __restrict rb = &r[b * N];
+        T* __restrict hrb = &hr[b * N];
+        T* __restrict v_new = v1.data();
+        const T* __restrict ext = current + (column * trials + b - first) * N;
+        const T* __restrict xi = noise + b * N;
+        // Traces are stored time-major (B × nt × N, seen as B × N × nt): step i of trial b is the
+        // N values from base on.
+        const int64_t base = (b * s.nt + i) * N;
+        if (ipscs != nullptr)
+          for (int64_t n = 0; n < N; ++n) ipscs[base + n] = ip[n];
+        for (int64_t n = 0; n < N; ++n)
+          v_new[n] = lif::integrate(c, vb[n], tl[n], ip[n], ext[n], xi[n], now);
+        if (kicked)
+          for (int64_t n = 0; n < N; ++n)
+            if (stimulated[n]) v_new[n] = v_new[n] + kick;
+        T* __restrict spiked = sp.data();
+        for (int64_t n = 0; n < N; ++n) spiked[n] = lif::fired(c, v_new[n]);
+        // Few units fire in a step: four at a time are skipped with one test.
+        fired.clear();
+        int64_t n = 0;
+        for (; n + 4 <= N; n += 4)
+          if ((spiked[n] + spiked[n + 1]) + (spiked[n + 2] + spiked[n + 3]) != 0)
+            for (int64_t k = n; k < n + 4; ++k)
+              if (spiked[k] != 0) fired.push_back(k);
+        for (; n < N; ++n)
+          if (spiked[n] != 0) fired.push_back(n);
+        if (s.spike_events != nullptr)
+          for (int64_t j : fired) {
+            (*s.spike_events)[b].push_back(i);
+            (*s.spike_events)[b].push_back(j);
+          }
+        // Σ of the fired columns. With torch's noise, summed as the reference sums them: one or two
+        // columns inline, more through the same torch op (rare at working λ). Otherwise in order.
+        std::fill(jd.begin(), jd.end(), T(0));
+        if (fired.size() <= 2 || s.generator == nullptr) {
+          for (int64_t j : fired)
+            for (int64_t n = 0; n < N; ++n) jd[n] += wt[j * N + n];
+        } else {
+          const torch::Tensor sum =
+              s.W[0].index({Slice(), torch::tensor(fired, torch::kLong)}).sum(1).contiguous();
+          std::copy(sum.data_ptr<T>(), sum.data_ptr<T>() + N, jd.begin());
+        }
+        T* __restrict drive = jd.data();
+        if (!fired.empty())
+          for (int64_t n = 0; n < N; ++n) drive[n] = lif::recurrent_drive(drive[n], rise[n]);
+        const T* __restrict ds = decay_syn.data();
+        const T* __restrict inv_rd = inv_rise.data();
+        // Without the hint GCC keeps this loop scalar (it cannot prove the arrays apart). Clang's
+        // own hint is refused for this loop (-Wpass-failed), so Clang gets none.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC ivdep
 #endif
-      for (int64_t n = 0; n < N; ++n) {
-        lif::UnitState<T> u{vb[n], tl[n], ip[n], hb[n], rb[n], hrb[n]};
-        v_new[n] = lif::settle(c, u, v_new[n], spikes[n], drive[n], ds[n], inv_rd[n], now);
-        vb[n] = u.v;
-        tl[n] = u.tlast;
-        ip[n] = u.ipsc;
-        hb[n] = u.h;
-        rb[n] = u.r;
-        hrb[n] = u.hr;
+        for (int64_t n = 0; n < N; ++n) {
+          lif::UnitState<T> u{vb[n], tl[n], ip[n], hb[n], rb[n], hrb[n]};
+          v_new[n] = lif::settle(c, u, v_new[n], spiked[n], drive[n], ds[n], inv_rd[n], now);
+          vb[n] = u.v;
+          tl[n] = u.tlast;
+          ip[n] = u.ipsc;
+          hb[n] = u.h;
+          rb[n] = u.r;
+          hrb[n] = u.hr;
+        }
+        // Four partial sums, so that the adds need not wait for each other (the reference's BLAS
+        // product rounds differently anyway; outputs agree to about 1e-15).
+        T partial[4] = {0, 0, 0, 0};
+        for (int64_t n = 0; n + 3 < N; n += 4)
+          for (int k = 0; k < 4; ++k) partial[k] += rb[n + k] * w_out[n + k];
+        for (int64_t n = N - N % 4; n < N; ++n) partial[0] += rb[n] * w_out[n];
+        if (out != nullptr)
+          out[b * s.nt + i] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+        if (rec != nullptr)
+          for (int64_t n = 0; n < N; ++n) rec[base + n] = v_new[n];
+        if (spk != nullptr)
+          for (int64_t n = 0; n < N; ++n) spk[base + n] = sp[n];
+        if (rs != nullptr)
+          for (int64_t n = 0; n < N; ++n) rs[base + n] = rb[n];
+        if (counts != nullptr && i >= kRateWindowStart)
+          for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
       }
-      // Four partial sums, so that the adds need not wait for each other (the reference's BLAS
-      // product rounds differently anyway; outputs agree to about 1e-15).
-      T partial[4] = {0, 0, 0, 0};
-      for (int64_t n = 0; n + 3 < N; n += 4)
-        for (int k = 0; k < 4; ++k) partial[k] += rb[n + k] * w_out[n + k];
-      for (int64_t n = N - N % 4; n < N; ++n) partial[0] += rb[n] * w_out[n];
-      if (out != nullptr) out[b * s.nt + i] = (partial[0] + partial[1]) + (partial[2] + partial[3]);
-      if (rec != nullptr)
-        for (int64_t n = 0; n < N; ++n) rec[base + n] = v_new[n];
-      if (spk != nullptr)
-        for (int64_t n = 0; n < N; ++n) spk[base + n] = sp[n];
-      if (rs != nullptr)
-        for (int64_t n = 0; n < N; ++n) rs[base + n] = rb[n];
-      if (counts != nullptr && i >= kRateWindowStart)
-        for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
     }
   }
 }

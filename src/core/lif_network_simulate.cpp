@@ -120,13 +120,17 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_factors(const torch::Tens
                                                                const Stims& stims,
                                                                const Record& record,
                                                                std::optional<uint64_t> seed) const {
+  if (!loaded_) throw Error("LIFNetwork: no rate model loaded; call load_rate_weights first");
   if (factors.empty()) throw InvalidArgument("scaling factors: expected at least one, found none");
   std::vector<torch::Tensor> W, w_out;
   for (double factor : factors) {
     SpikingConfig at_factor = config_;
     at_factor.scaling_factor = factor;
     validate_spiking_config(at_factor);
-    ScaledWeights scaled = scaled_weights(factor);
+    // The buffers at the network's own λ: after .to(kFloat32) they were rounded from float64,
+    // which the float32 w_rec divided again would not reproduce.
+    const ScaledWeights scaled =
+        factor == config_.scaling_factor ? ScaledWeights{W_, w_out_} : scaled_weights(factor);
     W.push_back(scaled.W);
     w_out.push_back(scaled.w_out);
   }
@@ -222,19 +226,20 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_sets(
     all.params = &p;
     run_backend(backend, all);
   } else {
-    // Torch's generator draws one batch's noise per step, so each set runs on its own, from the
-    // generator's state before the first; the last one advances the caller's generator.
-    at::Generator start;
+    // Torch's generator draws one batch's noise per step, so each of several sets runs on its
+    // own, on a copy of the generator as it was before the first; the caller's generator then
+    // moves on as after one set.
+    at::Generator start, rewound;
     if (S > 1) {
       std::lock_guard<std::mutex> lock(generator.mutex());
       start = generator.clone();
     }
     for (int64_t s = 0; s < S; ++s) {
-      at::Generator rewound = s + 1 < S ? start.clone() : generator;
+      if (S > 1) rewound = start.clone();
       const LIFParams p = lif_params_with(W[s]);
       SimulationRun one = all;
       one.params = &p;
-      one.generator = &rewound;
+      one.generator = S > 1 ? &rewound : &generator;
       one.W = W.slice(0, s, s + 1);
       one.w_out = all.w_out.slice(0, s, s + 1);
       for (torch::Tensor* t : {&one.REC, &one.spk, &one.rs, &one.IPSCs, &one.out, &one.counts})
@@ -243,6 +248,10 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_sets(
       if (listed) one.spike_events = &events;
       run_backend(backend, one);
       std::move(events.begin(), events.end(), spike_events.begin() + s * B);
+    }
+    if (S > 1) {
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      generator.set_state(rewound.get_state());
     }
   }
 

@@ -14,6 +14,14 @@ namespace {
 nlohmann::json number(double x) { return std::isnan(x) ? nlohmann::json() : nlohmann::json(x); }
 double number(const nlohmann::json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
 
+// Whether `sets` factors of `trials` trials each of a network of `N` units run in one call (one
+// kernel launch on a GPU): a GPU holds about a thousand blocks of a few hundred threads at once,
+// so a launch of a few thousand trials already runs in waves and a larger one gains nothing; and
+// the weights (one N × N copy per factor, stacked and transposed) stay within 1 GiB.
+bool fit_together(int64_t sets, int64_t trials, int64_t N) {
+  return sets * trials <= 4096 && sets * N * N * 2 * 8 <= (int64_t{1} << 30);
+}
+
 }  // namespace
 
 TaskRun::TaskRun(std::vector<RateModel> models, std::vector<std::vector<double>> factors,
@@ -127,19 +135,19 @@ std::vector<UnitScores> TaskRun::run(const RunPart& part,
   const std::vector<int64_t> model_units = left;
   // What one simulation takes: a unit where the pool spreads the units over the cores; else (a
   // GPU, or no parallel run) the factors of a model's batch, which one kernel launch runs
-  // together, up to kMaxTrialsTogether trials.
+  // together where they fit.
   const bool gpu = !torch::Device(options_.config.device).is_cpu();
   const bool together = gpu || !options_.parallel;
   std::vector<std::vector<size_t>> jobs;
   std::map<std::pair<size_t, int64_t>, size_t> open_job;  // (model, batch) -> job taking units
   for (size_t i = 0; i < mine.size(); ++i) {
     const UnitPlace here = place(mine[i]);
-    const int64_t batch_trials =
-        std::min(batch_size_, options_.n_trials - here.batch * batch_size_);
     const auto key = std::make_pair(here.model, here.batch);
     const auto open = open_job.find(key);
     if (together && open != open_job.end() &&
-        static_cast<int64_t>(jobs[open->second].size() + 1) * batch_trials <= kMaxTrialsTogether) {
+        fit_together(static_cast<int64_t>(jobs[open->second].size()) + 1,
+                     std::min(batch_size_, options_.n_trials - here.batch * batch_size_),
+                     models_[here.model].model.N)) {
       jobs[open->second].push_back(i);
       continue;
     }

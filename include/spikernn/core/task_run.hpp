@@ -25,10 +25,6 @@
 
 namespace spikernn {
 
-/// The most trials a run simulates in one call (one kernel launch on a GPU) where it takes a
-/// model's factors together: more would not run at once on a GPU, and their outputs take memory.
-constexpr int64_t kMaxTrialsTogether = 4096;
-
 /// The units one process takes: those whose index modulo `count` is `index` (0-based), so that
 /// every part gets units of every model and factor.
 struct RunPart {
