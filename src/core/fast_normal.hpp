@@ -44,21 +44,26 @@ class FastNormal {
   template <typename T>
   __attribute__((always_inline)) void fill(T* out, int64_t n, double scale) {
     const Tables& t = tables();
-    FastNormal g = *this;
+    // The state in vector registers (naturally aligned copies); written back only around the
+    // rare rejections, which step single lanes of s_.
+    Aligned s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
     int64_t i = 0;
     for (; i + kLanes <= n; i += kLanes) {
-      U64x4 word;
-      g.next_all(word);
-      const U64x4 layer = word & (kLayers - 1);
+      Aligned word;
+      xoshiro(s0, s1, s2, s3, word);
+      const Aligned layer = word & (kLayers - 1);
       // (word >> 32) − 2³¹ exactly, through the bits of 2⁵² + (word >> 32).
       const F64x4 hz = (F64x4)((word >> 32) | kTwo52Bits) - (0x1p52 + 0x1p31);
       const F64x4 width = {t.w[layer[0]], t.w[layer[1]], t.w[layer[2]], t.w[layer[3]]};
       const F64x4 bound = {t.k[layer[0]], t.k[layer[1]], t.k[layer[2]], t.k[layer[3]]};
-      const auto accepted = (F64x4)((U64x4)hz & kMagnitudeBits) < bound;
+      const auto accepted = (F64x4)((Aligned)hz & kMagnitudeBits) < bound;
       F64x4 x = hz * width;
-      if (!(accepted[0] & accepted[1] & accepted[2] & accepted[3]))
+      if (!(accepted[0] & accepted[1] & accepted[2] & accepted[3])) {
+        store(s0, s1, s2, s3);
         for (int l = 0; l < kLanes; ++l)
-          if (!accepted[l]) x[l] = g.rejected(t, l, static_cast<int>(layer[l]), hz[l]);
+          if (!accepted[l]) x[l] = rejected(t, l, static_cast<int>(layer[l]), hz[l]);
+        s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3];
+      }
       // One vector store (element by element, GCC spills x and stores its lanes one by one).
       const F64x4 scaled = x * scale;
       if constexpr (sizeof(T) == sizeof(double)) {
@@ -69,8 +74,8 @@ class FastNormal {
         std::memcpy(out + i, &narrowed, sizeof narrowed);
       }
     }
-    for (int l = 0; l < kLanes && i < n; ++l, ++i) out[i] = static_cast<T>(g.normal(l) * scale);
-    *this = g;
+    store(s0, s1, s2, s3);
+    for (int l = 0; l < kLanes && i < n; ++l, ++i) out[i] = static_cast<T>(normal(l) * scale);
   }
 
  private:
@@ -82,10 +87,13 @@ class FastNormal {
   static constexpr uint64_t kTwo52Bits = 0x4330000000000000ull;  // the bits of 2⁵²
   static constexpr uint64_t kMagnitudeBits = 0x7fffffffffffffffull;
 
-  // Four lanes in vector registers where the CPU has them (GCC's and Clang's vector extension),
-  // aligned as their elements so that a FastNormal needs no over-aligned allocation.
+  // The stored state of four lanes (GCC's and Clang's vector extension), aligned as its
+  // elements so that a FastNormal needs no over-aligned allocation; computed on in naturally
+  // aligned copies (Aligned), which as a template argument U64x4 would not be (its reduced
+  // alignment would be lost, and aligned loads of s_ could fault).
   typedef uint64_t U64x4 __attribute__((vector_size(32), aligned(8)));
-  typedef double F64x4 __attribute__((vector_size(32), aligned(8)));
+  typedef uint64_t Aligned __attribute__((vector_size(32)));
+  typedef double F64x4 __attribute__((vector_size(32)));
 
   // The ziggurat's layers: |abscissa| < k accepts at once; w the widths, f the densities.
   struct Tables {
@@ -121,7 +129,7 @@ class FastNormal {
   }
 
   // One xoshiro256++ step (Blackman & Vigna) on the state words s0..s3 of one lane (uint64_t) or
-  // of all four at once (U64x4): the same expressions for both.
+  // of all four at once (Aligned): the same expressions for both.
   template <typename W>
   __attribute__((always_inline)) static void xoshiro(W& s0, W& s1, W& s2, W& s3, W& result) {
     const W sum = s0 + s3;
@@ -135,17 +143,12 @@ class FastNormal {
     s3 = (s3 << 45) | (s3 >> 19);
   }
 
-  // Every lane's next word, as next(l) gives it. The step runs on naturally aligned copies: as a
-  // template argument U64x4 would lose its reduced alignment, and aligned loads of s_ could fault.
-  __attribute__((always_inline)) void next_all(U64x4& result) {
-    typedef uint64_t Aligned __attribute__((vector_size(32)));
-    Aligned s0 = s_[0], s1 = s_[1], s2 = s_[2], s3 = s_[3], r;
-    xoshiro(s0, s1, s2, s3, r);
+  // Writes the state that fill() keeps in registers back into s_.
+  __attribute__((always_inline)) void store(Aligned s0, Aligned s1, Aligned s2, Aligned s3) {
     s_[0] = s0;
     s_[1] = s1;
     s_[2] = s2;
     s_[3] = s3;
-    result = r;
   }
 
   // Lane `l`'s next word.
