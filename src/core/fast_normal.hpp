@@ -144,7 +144,8 @@ class FastNormal {
   }
 
   // Writes the state that fill() keeps in registers back into s_.
-  __attribute__((always_inline)) void store(Aligned s0, Aligned s1, Aligned s2, Aligned s3) {
+  __attribute__((always_inline)) void store(const Aligned& s0, const Aligned& s1, const Aligned& s2,
+                                            const Aligned& s3) {
     s_[0] = s0;
     s_[1] = s1;
     s_[2] = s2;
