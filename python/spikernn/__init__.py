@@ -27,8 +27,8 @@ __version__ = _core.version()
 
 __all__ = [
     "LIF_network_fnc", "lambda_grid_search", "evaluate_task", "eval_go_nogo", "evaluate",
-    "simulate_batch", "simulate_factors", "load_rate_model", "load_model", "RateModel", "format_spike_data",
-    "validate_stimulus", "check_gpu_availability", "SpikingConfig",
+    "simulate_batch", "simulate_factors", "load_rate_model", "load_model", "RateModel",
+    "format_spike_data", "validate_stimulus", "check_gpu_availability", "SpikingConfig",
     "create_default_spiking_config", "Task", "Trial", "register_task", "registered_tasks",
     "SpikernnError", "FileError", "ModelFormatError", "ConfigError",
     "InvalidArgument", "train_rate_rnn", "GoNogoSpikingTask", "XORSpikingTask", "ManteSpikingTask",

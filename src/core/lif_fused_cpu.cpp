@@ -170,11 +170,11 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
         if (rec != nullptr)
           for (int64_t n = 0; n < N; ++n) rec[base + n] = v_new[n];
         if (spk != nullptr)
-          for (int64_t n = 0; n < N; ++n) spk[base + n] = sp[n];
+          for (int64_t n = 0; n < N; ++n) spk[base + n] = spiked[n];
         if (rs != nullptr)
           for (int64_t n = 0; n < N; ++n) rs[base + n] = rb[n];
         if (counts != nullptr && i >= kRateWindowStart)
-          for (int64_t n = 0; n < N; ++n) counts[b * N + n] += sp[n];
+          for (int64_t n = 0; n < N; ++n) counts[b * N + n] += spiked[n];
       }
     }
   }

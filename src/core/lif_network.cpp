@@ -137,8 +137,12 @@ SpikingConfig LIFNetworkImpl::moved_config(torch::Device device, torch::Dtype dt
 
 LIFParams LIFNetworkImpl::lif_params() const { return lif_params_with(W_); }
 
-LIFParams LIFNetworkImpl::lif_params_with(const torch::Tensor& W) const {
+void LIFNetworkImpl::check_loaded() const {
   if (!loaded_) throw Error("LIFNetwork: no rate model loaded; call load_rate_weights first");
+}
+
+LIFParams LIFNetworkImpl::lif_params_with(const torch::Tensor& W) const {
+  check_loaded();
   const double dt = config_.dt * static_cast<double>(config_.downsample);
   return make_lif_params(dt, config_.tref, config_.tm, config_.vreset, config_.vpeak, config_.tr, W,
                          td_);

@@ -120,7 +120,7 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_factors(const torch::Tens
                                                                const Stims& stims,
                                                                const Record& record,
                                                                std::optional<uint64_t> seed) const {
-  if (!loaded_) throw Error("LIFNetwork: no rate model loaded; call load_rate_weights first");
+  check_loaded();
   if (factors.empty()) throw InvalidArgument("scaling factors: expected at least one, found none");
   std::vector<torch::Tensor> W, w_out;
   for (double factor : factors) {
@@ -142,7 +142,7 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_sets(
     const torch::Tensor& w_out, const Stims& stims, const Record& record,
     std::optional<uint64_t> seed) const {
   const int64_t N = config_.N, S = static_cast<int64_t>(factors.size());
-  if (!loaded_) throw Error("LIFNetwork: no rate model loaded; call load_rate_weights first");
+  check_loaded();
   if (u.dim() != 3 || u.size(1) != n_inputs())
     throw InvalidArgument("stimulus u: expected " + std::to_string(n_inputs()) +
                           " rows (the model's inputs), found shape " + c10::str(u.sizes()));

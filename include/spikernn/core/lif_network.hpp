@@ -100,6 +100,8 @@ class LIFNetworkImpl : public AbstractSpikingRNN<LIFNetworkImpl> {
   /// w_rec and w_out_raw divided by `scaling_factor`, as the buffers W and w_out hold them.
   ScaledWeights scaled_weights(double scaling_factor) const;
   void apply_scaling_factor();
+  /// Throws Error when no rate model has been loaded.
+  void check_loaded() const;
   LIFParams lif_params_with(const torch::Tensor& W) const;
   /// simulate_batch at each factor, with W (S × N × N) and w_out (S × 1 × N) at those factors.
   std::vector<SimulationResult> simulate_sets(const torch::Tensor& u,
