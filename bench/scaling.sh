@@ -38,7 +38,9 @@ cores() { seq -s, 0 $(($1 - 1)); }
 t1=$(time_run threads1 taskset -c 0 "$spikernn")
 tn=$(time_run threads$n taskset -c "$(cores "$n")" "$spikernn")
 printf 'threads: 1 core %.1f s, %d cores %.1f s, speed-up %sx\n' "$t1" "$n" "$tn" "$(ratio "$t1" "$tn")"
-if command -v mpirun > /dev/null; then
+if ! "$spikernn" --version | grep -q "MPI built in"; then
+  echo "MPI: $spikernn was built without MPI (Debian: libopenmpi-dev)"
+elif command -v mpirun > /dev/null; then
   mpi="mpirun --allow-run-as-root --bind-to core --map-by core"
   r1=$(time_run ranks1 $mpi -np 1 "$spikernn")
   rn=$(time_run ranks$n $mpi -np "$n" "$spikernn")

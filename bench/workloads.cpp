@@ -60,9 +60,7 @@ spikernn::RateModel random_network(int64_t N, double gain) {
   return m;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_bench(int argc, char** argv) {
   CLI::App app{"Timed spikernn workloads"};
   std::string workload = "single", noise = "torch", dtype = "float64", device = "cpu";
   int64_t N = 200;
@@ -162,4 +160,15 @@ int main(int argc, char** argv) {
   if (!accuracy.empty()) line["accuracy"] = accuracy;
   std::cout << line.dump() << std::endl;
   return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_bench(argc, argv);
+  } catch (const std::exception& e) {  // spikernn's errors and LibTorch's (c10::Error) alike
+    std::cerr << "spikernn_bench: " << e.what() << "\n";
+    return 1;
+  }
 }

@@ -316,6 +316,9 @@ TEST(Cli, VersionAndHelp) {
   const CliRun version = run_cli("--version", dir);
   EXPECT_EQ(version.status, 0);
   EXPECT_NE(version.output.find("LibTorch"), std::string::npos) << version.output;
+  EXPECT_NE(version.output.find(SPIKERNN_CLI_MPI ? "MPI built in" : "MPI not built in"),
+            std::string::npos)
+      << version.output;
   const CliRun help = run_cli("simulate --help", dir);
   EXPECT_EQ(help.status, 0);
   for (const char* flag :

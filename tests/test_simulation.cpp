@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <xmmintrin.h>
+
+#include <limits>
 
 #include "spikernn/core/error.hpp"
 #include "spikernn/core/lif_network.hpp"
@@ -301,6 +304,29 @@ TEST_F(EngineTest, FastNoiseIsReproducibleAndStatisticallyEquivalent) {
   const double fast_rate = a.all_fr.mean().item<double>(),
                torch_rate = b.all_fr.mean().item<double>();
   EXPECT_NEAR(fast_rate, torch_rate, 0.1 * torch_rate);
+}
+
+// Runs with the fast noise flush subnormal numbers to zero (lif_fused_cpu.cpp), and leave the
+// caller's floating-point mode as it was. Here units fire under a strong input, then fall silent
+// under its opposite for 19,500 steps, in which their currents (τd of 5 ms) decay past float's
+// normal range: recorded as zeros, not subnormals.
+TEST_F(EngineTest, FastNoiseFlushesSubnormalsInsideTheRunOnly) {
+  SpikingConfig c = with_engine(3, "auto", "fast");
+  c.dtype = FloatType::Float32;
+  RateModel silenced = model();
+  silenced.w_in = torch::full_like(silenced.w_in, 20.0);
+  silenced.taus = torch::tensor({1.0}, torch::kFloat64);
+  torch::Tensor u = -torch::ones({1, 201}, torch::kFloat64);
+  u.index_put_({0, Slice(0, 5)}, 1.0);
+  const unsigned mode = _mm_getcsr();
+  const SimulationResult r =
+      LIFNetwork(c, silenced)->simulate(u, Stims::none(), Record::parse("spk,IPSCs,rs"));
+  EXPECT_EQ(_mm_getcsr(), mode);
+  EXPECT_GT(r.spk.sum().item<double>(), 0);
+  for (const torch::Tensor& trace : {r.IPSCs, r.rs}) {
+    const torch::Tensor size = trace.abs();
+    EXPECT_EQ((size.gt(0) & size.lt(std::numeric_limits<float>::min())).sum().item<int64_t>(), 0);
+  }
 }
 
 TEST_F(EngineTest, FastNoiseNeedsTheFusedEngine) {

@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.set_version_flag("--version", [] {
     return "spikernn " + spikernn::version() + " (LibTorch " + spikernn::torch_version() +
-           ", CUDA " + (torch::cuda::is_available() ? "available" : "not available") + ")";
+           ", CUDA " + (torch::cuda::is_available() ? "available" : "not available") + ", MPI " +
+           (spikernn::cli::MpiWorld::available() ? "built in" : "not built in") + ")";
   });
   spikernn::cli::add_simulate_command(app);
   spikernn::cli::add_grid_search_command(app);
