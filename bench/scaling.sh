@@ -2,7 +2,8 @@
 # Strong scaling of the 12 x 100 Go-NoGo grid search of the shipped model (the defaults: fast
 # noise, 20:75:5, 100 trials per factor): 1 -> N cores of one process (taskset), and 1 -> N MPI
 # ranks of one core each (mpirun --bind-to core). Every run must print the same table; the
-# script checks that and prints the seconds and speed-ups.
+# script checks that and prints the seconds and speed-ups, from start to exit and of the search
+# alone.
 #
 #   bash bench/scaling.sh [N]      (N: cores to scale to, default: all)
 set -euo pipefail
@@ -13,7 +14,9 @@ n=${1:-$(nproc)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Runs "$@" (a grid search writing $work/$1.json), prints its wall time and checks its table.
+# Runs "$@" (a grid search writing $work/$1.json), checks its table, and prints its wall time
+# (from start to exit) and the search's own time (the JSON's "seconds": the throughput, without
+# loading LibTorch and the model, which no number of cores shortens).
 time_run() {
   local name=$1
   shift
@@ -21,30 +24,38 @@ time_run() {
   start=$(date +%s.%N)
   "$@" grid-search --model "$model" --no-write --json "$work/$name.json" > "$work/$name.log" 2>&1
   end=$(date +%s.%N)
-  python3 - "$work/$name.json" "$work/reference.json" <<'PY'
+  python3 - "$work/$name.json" "$work/reference.json" "$start" "$end" <<'PY'
 import json, os, sys
-result = json.load(open(sys.argv[1]))["results"][0]["accuracy"]
+result = json.load(open(sys.argv[1]))["results"][0]
 if os.path.exists(sys.argv[2]):
-    if json.load(open(sys.argv[2]))["results"][0]["accuracy"] != result:
+    if json.load(open(sys.argv[2]))["results"][0]["accuracy"] != result["accuracy"]:
         sys.exit("scaling.sh: a run's table differs from the first run's")
 else:
-    json.dump({"results": [{"accuracy": result}]}, open(sys.argv[2], "w"))
+    json.dump({"results": [{"accuracy": result["accuracy"]}]}, open(sys.argv[2], "w"))
+print(float(sys.argv[4]) - float(sys.argv[3]), result["seconds"])
 PY
-  python3 -c "print($end - $start)"
 }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+# report LABEL ONE MANY "wall search" "wall search": both times and both speed-ups.
+report() {
+  python3 - "$@" <<'PY'
+import sys
+label, one, many, (w1, s1), (wn, sn) = *sys.argv[1:4], *(map(float, a.split()) for a in sys.argv[4:])
+print(f"{label}: {one} {w1:.1f} s, {many} {wn:.1f} s, speed-up {w1 / wn:.2f}x from start to exit; "
+      f"search alone {s1:.1f} s and {sn:.1f} s, {s1 / sn:.2f}x")
+PY
+}
 
 cores() { seq -s, 0 $(($1 - 1)); }
 t1=$(time_run threads1 taskset -c 0 "$spikernn")
 tn=$(time_run threads$n taskset -c "$(cores "$n")" "$spikernn")
-printf 'threads: 1 core %.1f s, %d cores %.1f s, speed-up %sx\n' "$t1" "$n" "$tn" "$(ratio "$t1" "$tn")"
+report threads "1 core" "$n cores" "$t1" "$tn"
 if ! "$spikernn" --version | grep -q "MPI built in"; then
   echo "MPI: $spikernn was built without MPI (Debian: libopenmpi-dev)"
 elif command -v mpirun > /dev/null; then
   mpi="mpirun --allow-run-as-root --bind-to core --map-by core"
   r1=$(time_run ranks1 $mpi -np 1 "$spikernn")
   rn=$(time_run ranks$n $mpi -np "$n" "$spikernn")
-  printf 'MPI ranks of one core: 1 rank %.1f s, %d ranks %.1f s, speed-up %sx\n' "$r1" "$n" "$rn" "$(ratio "$r1" "$rn")"
+  report "MPI ranks of one core" "1 rank" "$n ranks" "$r1" "$rn"
 else
   echo "MPI: mpirun not found (Debian: openmpi-bin)"
 fi
