@@ -22,7 +22,8 @@ time_run() {
   shift
   local start end
   start=$(date +%s.%N)
-  "$@" grid-search --model "$model" --no-write --json "$work/$name.json" > "$work/$name.log" 2>&1
+  "$@" grid-search --model "$model" --no-write --json "$work/$name.json" > "$work/$name.log" 2>&1 ||
+    { cat "$work/$name.log" >&2; return 1; }
   end=$(date +%s.%N)
   python3 - "$work/$name.json" "$work/reference.json" "$start" "$end" <<'PY'
 import json, os, sys
@@ -45,8 +46,12 @@ print(f"{label}: {one} {w1:.1f} s, {many} {wn:.1f} s, speed-up {w1 / wn:.2f}x fr
 PY
 }
 
-cores() { seq -s, 0 $(($1 - 1)); }
-t1=$(time_run threads1 taskset -c 0 "$spikernn")
+# The first $1 of the CPUs this process may run on (a cpuset or a scheduler's allocation need not
+# start at CPU 0).
+cores() {
+  python3 -c "import os, sys; print(','.join(map(str, sorted(os.sched_getaffinity(0))[:int(sys.argv[1])])))" "$1"
+}
+t1=$(time_run threads1 taskset -c "$(cores 1)" "$spikernn")
 tn=$(time_run threads$n taskset -c "$(cores "$n")" "$spikernn")
 report threads "1 core" "$n cores" "$t1" "$tn"
 if ! "$spikernn" --version | grep -q "MPI built in"; then

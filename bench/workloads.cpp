@@ -3,7 +3,8 @@
 //
 //   build/bench/spikernn_bench --workload single       one Go trial, all traces, port parity
 //   build/bench/spikernn_bench --workload single-out   the same, output only
-//   build/bench/spikernn_bench --workload grid         12 × 100 Go-NoGo grid search (20:75:5)
+//   build/bench/spikernn_bench --workload grid         12 × 100 Go-NoGo grid search (20:75:5;
+//                                                       --factors for others)
 //   build/bench/spikernn_bench --workload mante        100 Mante trials (501 columns)
 //   build/bench/spikernn_bench --workload scale --N 1000   one 20,000-step trial of a random
 //                                                       Dale network of N units
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -23,8 +25,13 @@
 
 namespace {
 
-const std::string kModel =
-    std::string(SPIKERNN_SOURCE_DIR) + "/models/go_nogo_N200_taus4-20_sigmoid.mat";
+// The shipped model, from SPIKERNN_SOURCE_DIR in the environment when set (a build run from another
+// copy of the repository), else from the source folder built from.
+const std::string kModel = [] {
+  const char* dir = std::getenv("SPIKERNN_SOURCE_DIR");
+  return std::string(dir != nullptr && *dir != '\0' ? dir : SPIKERNN_SOURCE_DIR) +
+         "/models/go_nogo_N200_taus4-20_sigmoid.mat";
+}();
 
 // VmHWM of this process image; getrusage's ru_maxrss would also count a parent's peak, which
 // it keeps across fork and exec.
@@ -62,7 +69,8 @@ spikernn::RateModel random_network(int64_t N, double gain) {
 
 int run_bench(int argc, char** argv) {
   CLI::App app{"Timed spikernn workloads"};
-  std::string workload = "single", noise = "torch", dtype = "float64", device = "cpu";
+  std::string workload = "single", noise = "torch", dtype = "float64", device = "cpu",
+              factors = "20:75:5";
   int64_t N = 200;
   double gain = 1.5, rate_hz = 0;
   int repeat = 3;
@@ -71,9 +79,13 @@ int run_bench(int argc, char** argv) {
   app.add_option("--noise", noise, "torch or fast");
   app.add_option("--dtype", dtype, "float64 or float32");
   app.add_option("--device", device, "cpu or cuda");
+  app.add_option("--factors", factors,
+                 "Scaling factors of the grid workload, START:STOP:STEP or A,B");
   app.add_option("--N", N, "Units for the scale workload");
   app.add_option("--gain", gain, "Weight scale of the scale workload's random network");
-  app.add_option("--repeat", repeat, "Best of this many runs")->check(CLI::PositiveNumber);
+  app.add_option("--repeat", repeat, "Best of this many runs (the last given counts)")
+      ->check(CLI::PositiveNumber)
+      ->take_last();
   CLI11_PARSE(app, argc, argv);
 
   spikernn::SpikingConfig config;
@@ -94,11 +106,12 @@ int run_bench(int argc, char** argv) {
                                 record);
     };
   } else if (workload == "grid") {
-    trials = 1200;
-    run = [&] {
+    const std::vector<double> scaling_factors = spikernn::parse_scaling_factors(factors);
+    trials = 100 * static_cast<int64_t>(scaling_factors.size());
+    run = [&, scaling_factors] {
       spikernn::GridSearchOptions o;
       o.model_path = kModel;
-      o.scaling_factors = spikernn::parse_scaling_factors("20:75:5");
+      o.scaling_factors = scaling_factors;
       o.n_trials_per_factor = 100;
       o.write_to_model = false;
       o.config = config;

@@ -19,8 +19,11 @@
 
 namespace spikernn::testing {
 
+// A file of the source folder: SPIKERNN_SOURCE_DIR in the environment when set (a build run from
+// another copy of the repository, as tools/gpu_check.sh runs it), else the folder built from.
 inline std::string source_path(const std::string& relative) {
-  return std::string(SPIKERNN_SOURCE_DIR) + "/" + relative;
+  const char* dir = std::getenv("SPIKERNN_SOURCE_DIR");
+  return std::string(dir != nullptr && *dir != '\0' ? dir : SPIKERNN_SOURCE_DIR) + "/" + relative;
 }
 
 inline const std::string kGoNoGoModel = source_path("models/go_nogo_N200_taus4-20_sigmoid.mat");

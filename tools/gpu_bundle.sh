@@ -6,9 +6,8 @@
 # the CLI, the test suite, the benchmarks and the CUDA core check, against the LibTorch of PyPI's
 # torch wheel (SPIKERNN_TORCH_WHEEL, default the version the test command checks), with the fused
 # CUDA kernel for TORCH_CUDA_ARCH_LIST (default 9.0: H100, H200). DEST gets bin/ (the programs),
-# lib/ (every library they load that neither the wheel nor the C library provides) and
-# source_dir (where the tests look for their fixtures). The GPU machine's own torch, of the same
-# version, provides LibTorch and CUDA's libraries there.
+# lib/ (the libraries they load that the GPU machine's torch, CUDA and C and C++ runtimes do not
+# provide) and torch_version (the GPU machine's torch must be the same).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:-.gpu}
@@ -21,7 +20,9 @@ build=build-gpu
 # The venv of the test command's stage 4 when there is one: the same wheel, downloaded once.
 venv=${SPIKERNN_TORCH_VENV:-build-sanitize/venv}
 torch_wheel "$venv"
+# A fresh configuration each time: a cache keeps the LibTorch it found first.
 mkdir -p "$build"
+rm -f "$build/CMakeCache.txt"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "${torch_wheel_cmake_args[@]}" \
   -DTORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}" -DSPIKERNN_WITH_MPI=OFF \
   -DSPIKERNN_BUILD_PYTHON=OFF -DSPIKERNN_BUILD_EXAMPLES=OFF | tee "$build/configure.log"
@@ -37,11 +38,14 @@ mkdir -p "$dest/bin" "$dest/lib"
 programs=("$build/spikernn" "$build/tests/spikernn_tests" "$build/bench/spikernn_bench"
           "$build/spikernn_cuda_core_check")
 cp "${programs[@]}" "$dest/bin/"
-# Every library the programs load from the system, except the C and C++ runtimes, which any
-# machine has (newer ones load these programs too).
-torch_lib=$("$venv/bin/python3" -c 'import os, torch; print(os.path.dirname(torch.__file__))')
-ldd "${programs[@]}" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u |
-  grep -v -e "^$(dirname "$torch_lib")" -e '/lib\(c\|m\|dl\|rt\|pthread\|resolv\|stdc++\|gcc_s\|util\|cudart\|cuda\)\.so' |
-  xargs -r cp -L -t "$dest/lib/"
-pwd > "$dest/source_dir"
+site=$(realpath "$(dirname "$torch_wheel_dir")")
+while read -r lib; do
+  case $(realpath "$lib") in "$site"/*) continue ;; esac  # torch's, and its CUDA libraries
+  case $(basename "$lib") in
+    lib[cm].so.* | libdl.so.* | librt.so.* | libpthread.so.* | libresolv.so.* | libutil.so.* | \
+      libstdc++.so.* | libgcc_s.so.* | libcuda.so.* | libcudart.so.*) continue ;;
+  esac
+  cp -L "$lib" "$dest/lib/"
+done < <(ldd "${programs[@]}" | awk '$2 == "=>" && $3 ~ /^\// {print $3}' | sort -u)
+"$venv/bin/python3" -c 'import torch; print(torch.__version__)' > "$dest/torch_version"
 du -sh "$dest"

@@ -1,9 +1,11 @@
 // The fused CPU backend: the per-unit update of lif_unit.hpp over plain arrays, one trial of the
 // batch after another. Built with -ffp-contract=off (CMakeLists.txt) so that it rounds exactly as
 // the torch ops of the reference.
-#include <pmmintrin.h>
-
 #include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <pmmintrin.h>
+#endif
 
 #include "fast_normal.hpp"
 #include "lif_backends.hpp"
@@ -183,22 +185,34 @@ __attribute__((always_inline)) inline void run(SimulationRun& s) {
 }
 
 // With the fast noise, subnormal numbers are flushed to zero (FTZ and DAZ in this thread's MXCSR,
-// restored on the way out). A silent unit's synaptic variables decay by e^(−dt/τr) a step and leave
-// float's normal range after about 3,500 steps (double's after 28,000), where each operation on
-// them costs about a hundred cycles: a float32 trial took 2.8 times as long. Numbers that small
-// move no voltage and no spike. With torch's noise they are kept, as the reference's ops keep them,
-// so that both engines give the same numbers.
+// restored on the way out). The synaptic variables of a unit that stops firing decay geometrically
+// (h and hr by e^(−dt/τr) a step, ipsc and r by e^(−dt/τd)), leave float's normal range within a
+// few thousand steps (double's in long trials), and with rounding to nearest then stay subnormal
+// for the rest of the trial instead of reaching zero, each operation on them costing about a
+// hundred cycles: a float32 trial took 2.8 times as long. Numbers that small move no voltage and no
+// spike. The fast path does no torch arithmetic (it only allocates and copies), so torch's worker
+// threads, which keep their own MXCSR, compute nothing of it. With torch's noise the subnormals
+// are kept, as the reference's ops keep them, so that both engines give the same numbers.
 class FlushSubnormals {
  public:
-  explicit FlushSubnormals(bool on) : saved_(_mm_getcsr()) {
-    if (on) _mm_setcsr(saved_ | _MM_FLUSH_ZERO_ON | _MM_DENORMALS_ZERO_ON);
+  explicit FlushSubnormals(bool on) : on_(on) {
+#if defined(__x86_64__) || defined(__i386__)
+    if (!on_) return;
+    saved_ = _mm_getcsr();
+    _mm_setcsr(saved_ | _MM_FLUSH_ZERO_ON | _MM_DENORMALS_ZERO_ON);
+#endif
   }
-  ~FlushSubnormals() { _mm_setcsr(saved_); }
+  ~FlushSubnormals() {
+#if defined(__x86_64__) || defined(__i386__)
+    if (on_) _mm_setcsr(saved_);
+#endif
+  }
   FlushSubnormals(const FlushSubnormals&) = delete;
   FlushSubnormals& operator=(const FlushSubnormals&) = delete;
 
  private:
-  const unsigned saved_;
+  [[maybe_unused]] const bool on_;
+  [[maybe_unused]] unsigned saved_ = 0;
 };
 
 // Clones of non-template functions: clang does not multiversion templates.
