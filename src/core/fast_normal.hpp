@@ -58,7 +58,9 @@ class FastNormal {
       const F64x4 bound = {t.k[layer[0]], t.k[layer[1]], t.k[layer[2]], t.k[layer[3]]};
       const auto accepted = (F64x4)((Aligned)hz & kMagnitudeBits) < bound;
       F64x4 x = hz * width;
-      if (!(accepted[0] & accepted[1] & accepted[2] & accepted[3])) {
+      // (memcmp compiles to a store and two loads; reading the four lanes one by one took four
+      // extractions, and a trial 3 % longer.)
+      if (std::memcmp(&accepted, &kAllAccepted, sizeof accepted) != 0) {
         store(s0, s1, s2, s3);
         for (int l = 0; l < kLanes; ++l)
           if (!accepted[l]) x[l] = rejected(t, l, static_cast<int>(layer[l]), hz[l]);
@@ -86,6 +88,8 @@ class FastNormal {
   static constexpr double kV = 0.00492867323399;
   static constexpr uint64_t kTwo52Bits = 0x4330000000000000ull;  // the bits of 2⁵²
   static constexpr uint64_t kMagnitudeBits = 0x7fffffffffffffffull;
+  typedef int64_t I64x4 __attribute__((vector_size(32)));
+  static constexpr I64x4 kAllAccepted = {-1, -1, -1, -1};  // a vector comparison's "true" lanes
 
   // The stored state of four lanes (GCC's and Clang's vector extension), aligned as its
   // elements so that a FastNormal needs no over-aligned allocation; computed on in naturally
