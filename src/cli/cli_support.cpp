@@ -68,9 +68,7 @@ void CommandConfig::read(const std::string& key, T& out) const {
 template void CommandConfig::read(const std::string&, std::string&) const;
 template void CommandConfig::read(const std::string&, int64_t&) const;
 template void CommandConfig::read(const std::string&, bool&) const;
-template void CommandConfig::read(const std::string&, double&) const;
 template void CommandConfig::read(const std::string&, std::optional<double>&) const;
-template void CommandConfig::read(const std::string&, std::vector<double>&) const;
 
 void CommandConfig::read_object(const std::string& key, nlohmann::json& out) const {
   if (!json_.contains(key)) return;

@@ -106,15 +106,6 @@ void read(const nlohmann::json& j, const std::string& key, std::vector<double>& 
   }
 }
 
-void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out) {
-  if (const auto* v = find(j, key)) {
-    if (!v->is_array() ||
-        !std::all_of(v->begin(), v->end(), [](const auto& e) { return e.is_string(); }))
-      wrong_type(key, "an array of strings", *v);
-    out = v->get<std::vector<std::string>>();
-  }
-}
-
 void read(const nlohmann::json& j, const std::string& key, std::optional<uint64_t>& out) {
   if (const auto* v = find(j, key)) {
     if (v->is_null()) return out.reset();

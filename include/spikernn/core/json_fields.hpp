@@ -24,7 +24,6 @@ void read(const nlohmann::json& j, const std::string& key, bool& out);
 void read(const nlohmann::json& j, const std::string& key, std::string& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<int64_t>& out);
 void read(const nlohmann::json& j, const std::string& key, std::vector<double>& out);
-void read(const nlohmann::json& j, const std::string& key, std::vector<std::string>& out);
 void read(const nlohmann::json& j, const std::string& key, uint64_t& out);
 /// A JSON object, kept as it is (task settings).
 void read(const nlohmann::json& j, const std::string& key, nlohmann::json& out);

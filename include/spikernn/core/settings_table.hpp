@@ -114,7 +114,6 @@ class SettingsTable {
   }
 
   const std::vector<Setting<S>>& settings() const { return settings_; }
-  const std::string& context() const { return context_; }
 
   std::vector<std::string> keys() const {
     std::vector<std::string> keys;
