@@ -20,11 +20,8 @@ torch::Tensor go_trials() {
 }
 
 SpikingConfig fast_config(const std::string& device, const std::string& dtype) {
-  SpikingConfig c;
+  SpikingConfig c = testing::spiking_config(device, "auto", "fast", dtype);
   c.seed = 4;
-  c.noise = Noise::Fast;
-  c.device = device;
-  c.dtype = enum_value(float_type_names(), dtype, "dtype");
   return c;
 }
 
@@ -33,10 +30,7 @@ class CudaTest : public ::testing::Test {
   void SetUp() override {
     if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine";
   }
-  static const RateModel& model() {
-    static const RateModel m = load_rate_model(kGoNoGoModel);
-    return m;
-  }
+  static const RateModel& model() { return testing::go_nogo_model(); }
 };
 
 TEST_F(CudaTest, FusedKernelIsReproducibleAndConsistent) {

@@ -9,7 +9,8 @@
 namespace spikernn {
 namespace {
 
-using testing::kGoNoGoModel;
+using testing::go_nogo_model;
+using testing::spiking_config;
 using torch::indexing::Slice;
 
 // Three trials of 41 columns (4,000 steps): two Go trials with different onsets and a NoGo trial.
@@ -18,21 +19,6 @@ torch::Tensor trials() {
   u.index_put_({0, 0, Slice(10, 30)}, 1.0);
   u.index_put_({1, 0, Slice(15, 35)}, 1.0);
   return u;
-}
-
-SpikingConfig config(const std::string& device, const std::string& engine, const std::string& noise,
-                     const std::string& dtype) {
-  SpikingConfig c;
-  c.device = device;
-  c.engine = enum_value(engine_names(), engine, "engine");
-  c.noise = enum_value(noise_names(), noise, "noise");
-  c.dtype = enum_value(float_type_names(), dtype, "dtype");
-  return c;
-}
-
-const RateModel& model() {
-  static const RateModel m = load_rate_model(kGoNoGoModel);
-  return m;
 }
 
 void expect_same(const torch::Tensor& a, const torch::Tensor& b, const std::string& what) {
@@ -47,7 +33,7 @@ void expect_factor_by_factor(const SpikingConfig& c, const std::vector<double>& 
   const Stims stims = Stims::excite(500, 2500, {1, 5, 9, 120});
   Record record = Record::all();
   record.spike_list = true;
-  LIFNetwork net(c, model());
+  LIFNetwork net(c, go_nogo_model());
   const std::vector<SimulationResult> together =
       net->simulate_factors(trials(), factors, stims, record, 9);
   ASSERT_EQ(together.size(), factors.size());
@@ -75,24 +61,24 @@ void expect_factor_by_factor(const SpikingConfig& c, const std::vector<double>& 
 
 TEST(SimulateFactors, EqualsOneFactorAtATimeOnEachCpuEngine) {
   const std::vector<double> factors = {20, 35, 60};
-  expect_factor_by_factor(config("cpu", "auto", "fast", "float64"), factors);
-  expect_factor_by_factor(config("cpu", "auto", "fast", "float32"), factors);
-  expect_factor_by_factor(config("cpu", "fused", "torch", "float64"), factors);
-  expect_factor_by_factor(config("cpu", "reference", "torch", "float64"), {20, 60});
+  expect_factor_by_factor(spiking_config("cpu", "auto", "fast", "float64"), factors);
+  expect_factor_by_factor(spiking_config("cpu", "auto", "fast", "float32"), factors);
+  expect_factor_by_factor(spiking_config("cpu", "fused", "torch", "float64"), factors);
+  expect_factor_by_factor(spiking_config("cpu", "reference", "torch", "float64"), {20, 60});
 }
 
 TEST(SimulateFactors, EqualsOneFactorAtATimeOnCuda) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device on this machine";
   const std::vector<double> factors = {20, 25, 35, 60};
-  expect_factor_by_factor(config("cuda", "auto", "fast", "float64"), factors);
-  expect_factor_by_factor(config("cuda", "auto", "fast", "float32"), factors);
-  expect_factor_by_factor(config("cuda", "auto", "torch", "float64"), {20, 60});
+  expect_factor_by_factor(spiking_config("cuda", "auto", "fast", "float64"), factors);
+  expect_factor_by_factor(spiking_config("cuda", "auto", "fast", "float32"), factors);
+  expect_factor_by_factor(spiking_config("cuda", "auto", "torch", "float64"), {20, 60});
 }
 
 TEST(SimulateFactors, WithoutASeedEveryFactorSeesTheSameNoise) {
   const Record out = Record::parse("out,spk");
   for (const std::string noise : {"fast", "torch"}) {
-    LIFNetwork net(config("cpu", "auto", noise, "float64"), model());
+    LIFNetwork net(spiking_config("cpu", "auto", noise, "float64"), go_nogo_model());
     net->set_scaling_factor(30);
     torch::manual_seed(3);
     const std::vector<SimulationResult> r =
@@ -110,11 +96,11 @@ TEST(SimulateFactors, WithoutASeedEveryFactorSeesTheSameNoise) {
 
 // After .to(kFloat32) the buffers were rounded from float64: the network's own λ runs on them.
 TEST(SimulateFactors, TheNetworksOwnFactorRunsOnItsBuffers) {
-  RateModel m = model();
+  RateModel m = go_nogo_model();
   // Weights that are not float32 numbers (the shipped model's are), so that the rounding shows.
   m.w = m.w.to(torch::kFloat64) * 1.1;
   m.w_out = m.w_out.to(torch::kFloat64) * 1.1;
-  SpikingConfig c = config("cpu", "auto", "fast", "float64");
+  SpikingConfig c = spiking_config("cpu", "auto", "fast", "float64");
   c.scaling_factor = 30;
   LIFNetwork net(c, m);
   net->to(torch::kFloat32);
@@ -127,7 +113,7 @@ TEST(SimulateFactors, TheNetworksOwnFactorRunsOnItsBuffers) {
 }
 
 TEST(SimulateFactors, RefusesNoFactorAndABadFactor) {
-  LIFNetwork net(config("cpu", "auto", "fast", "float64"), model());
+  LIFNetwork net(spiking_config("cpu", "auto", "fast", "float64"), go_nogo_model());
   EXPECT_NE(SPIKERNN_ERROR_MESSAGE(net->simulate_factors(trials(), {}), InvalidArgument)
                 .find("scaling factors: expected at least one"),
             std::string::npos);

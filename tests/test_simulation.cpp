@@ -271,10 +271,8 @@ namespace {
 class EngineTest : public SimulationTest {};
 
 SpikingConfig with_engine(uint64_t seed, const std::string& engine, const std::string& noise) {
-  SpikingConfig c;
+  SpikingConfig c = testing::spiking_config("cpu", engine, noise, "float64");
   c.seed = seed;
-  c.engine = enum_value(engine_names(), engine, "engine");
-  c.noise = enum_value(noise_names(), noise, "noise");
   return c;
 }
 

@@ -28,6 +28,23 @@ inline std::string source_path(const std::string& relative) {
 
 inline const std::string kGoNoGoModel = source_path("models/go_nogo_N200_taus4-20_sigmoid.mat");
 
+// The shipped Go-NoGo model, loaded once.
+inline const RateModel& go_nogo_model() {
+  static const RateModel m = load_rate_model(kGoNoGoModel);
+  return m;
+}
+
+// A config on `device` with the engine, noise and dtype named as in a config file.
+inline SpikingConfig spiking_config(const std::string& device, const std::string& engine,
+                                    const std::string& noise, const std::string& dtype) {
+  SpikingConfig c;
+  c.device = device;
+  c.engine = enum_value(engine_names(), engine, "engine");
+  c.noise = enum_value(noise_names(), noise, "noise");
+  c.dtype = enum_value(float_type_names(), dtype, "dtype");
+  return c;
+}
+
 // A Go-NoGo trial of 61 columns scored late: short enough for grid searches in unit tests.
 inline const nlohmann::json kShortGoNoGo = {
     {"columns", 61}, {"stim_on", 20}, {"stim_dur", 10}, {"score_from_step", 3500}};
