@@ -274,7 +274,29 @@ TEST(Cli, GridSearchAndEvalRefuseBadInput) {
   const CliRun no_lambda = run_cli("eval --config " + config, dir);
   EXPECT_NE(no_lambda.status, 0);
   EXPECT_NE(no_lambda.output.find("holds no opt_scaling_factor"), std::string::npos);
+  // CLI11 would read -1 into the unsigned seed as 2^64 - 1; a config's "seed": -1 is refused too.
+  for (const std::string& command :
+       {"eval --config " + config + " --scaling-factor 20", "grid-search --config " + config,
+        "dataset --model " + kGoNoGoModel + " --scaling-factor 20 --output " + dir.file("out.mat"),
+        "simulate --model " + kGoNoGoModel + " --stimulus " + kGo +
+            " --scaling-factor 20 --output " + dir.file("out.mat")}) {
+    const CliRun seed = run_cli(command + " --seed=-1", dir);
+    EXPECT_NE(seed.status, 0) << command;
+    EXPECT_NE(seed.output.find("--seed: expected an integer from 0 to 2^64 - 1, found '-1'"),
+              std::string::npos)
+        << seed.output;
+  }
+  // One table reads the xor and dms tasks' settings: the error names the task the user gave.
+  const CliRun dms = run_cli("dataset --model " + kGoNoGoModel +
+                                 " --task dms --task-setting delayy=10 --scaling-factor 20 "
+                                 "--output " +
+                                 dir.file("out.mat"),
+                             dir);
+  EXPECT_NE(dms.status, 0);
+  EXPECT_NE(dms.output.find("dms task settings: unknown key 'delayy'"), std::string::npos)
+      << dms.output;
   EXPECT_FALSE(std::filesystem::exists(dir.file("out.json")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.mat")));
 }
 
 TEST(Cli, TrainWritesTheModelIntoANewFolder) {

@@ -23,9 +23,10 @@ using testing::ScratchDir;
 using testing::source_path;
 
 // A short Go-NoGo grid search: 2 factors × 10 trials in batches of 4 (3 batches, the last of 2).
-const std::string kSearch =
+const std::string kTrials =
     " --task-setting columns=61 --task-setting stim_on=20 --task-setting stim_dur=10"
-    " --task-setting score_from_step=3500 --trials 10 --scaling-factors 20,45 --batch-size 4";
+    " --task-setting score_from_step=3500 --trials 10 --batch-size 4";
+const std::string kSearch = kTrials + " --scaling-factors 20,45";
 
 std::string bytes_of(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -139,6 +140,41 @@ TEST(Cluster, MergeRefusesPartsOfAnotherRunMissingOrGivenTwice) {
     EXPECT_FALSE(fs::exists(dir.file("merged.json")));
   }
   EXPECT_EQ(bytes_of(folder + "/a.mat"), bytes_of(kGoNoGoModel));
+}
+
+// A job script's `--shard "$I/$N"` runs in one folder and `spikernn merge` in another: the parts
+// name the models so that the merge finds them; and an unset variable (`--shard ""`) is refused
+// before any work, not taken for a whole run that would write into the models.
+TEST(Cluster, PartsRunInOneFolderMergeInAnotherAndAnEmptyShardIsRefused) {
+  ScratchDir dir;
+  model_folder(dir, "models");
+  const std::string in_dir = "cd '" + dir.path().string() + "' && " + SPIKERNN_CLI;
+  for (const char* part : {"1/2", "2/2"}) {
+    const CliRun r = run_shell(in_dir + " grid-search --model models" + kSearch + " --shard " +
+                                   part + " --json part" + part[0] + ".json",
+                               dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+  }
+  const CliRun merged = run_shell("cd / && " + std::string(SPIKERNN_CLI) + " merge " +
+                                      dir.file("part1.json") + " " + dir.file("part2.json"),
+                                  dir);
+  ASSERT_EQ(merged.status, 0) << merged.output;
+  EXPECT_NE(merged.output.find("stored in the model file"), std::string::npos) << merged.output;
+  EXPECT_NE(bytes_of(dir.file("models/a.mat")), bytes_of(kGoNoGoModel));
+
+  const std::string fresh = model_folder(dir, "fresh");
+  for (const char* command : {"grid-search --scaling-factors 20,45", "eval --scaling-factor 20"}) {
+    const CliRun empty = run_cli(std::string(command) + " --model " + fresh + kTrials +
+                                     " --shard '' --json " + dir.file("empty.json"),
+                                 dir);
+    EXPECT_EQ(empty.status, 1) << empty.output;
+    EXPECT_NE(empty.output.find("--shard: expected I/N with 1 <= I <= N (for example 2/8), "
+                                "found ''"),
+              std::string::npos)
+        << empty.output;
+    EXPECT_FALSE(fs::exists(dir.file("empty.json")));
+  }
+  EXPECT_EQ(bytes_of(fresh + "/a.mat"), bytes_of(kGoNoGoModel));
 }
 
 TEST(Cluster, EvalShardsMergedGiveTheOneProcessResult) {

@@ -133,6 +133,57 @@ TEST(Dataset, FileRoundTripsInBothFormatsAndNamesWhatIsWrong) {
       SPIKERNN_ERROR_MESSAGE(read_dataset_file(dir.file("partial.mat")), ModelFormatError);
   EXPECT_NE(missing.find("partial.mat"), std::string::npos) << missing;
   EXPECT_NE(missing.find("'N'"), std::string::npos) << missing;
+  // A truncated v7.3 file: HDF5's multi-line error stack comes as one line.
+  {
+    std::ifstream whole(dir.file("d.mat"), std::ios::binary);
+    std::string head(20000, '\0');
+    whole.read(head.data(), static_cast<std::streamsize>(head.size()));
+    std::ofstream(dir.file("cut.mat"), std::ios::binary) << head;
+  }
+  const std::string cut = SPIKERNN_ERROR_MESSAGE(read_dataset_file(dir.file("cut.mat")), Error);
+  EXPECT_NE(cut.find("cut.mat'"), std::string::npos) << cut;
+  EXPECT_EQ(cut.find('\n'), std::string::npos) << cut;
+}
+
+// A spike index or flag that a conversion would truncate or wrap is refused, as n_trials = 12.5
+// is, naming the file, the variable and the value.
+TEST(Dataset, NonIntegerIndicesAndFlagsAreRefusedNotTruncated) {
+  const ScratchDir dir;
+  const TrialDataset d = small_dataset(false);
+  const auto refused = [&](const char* name, const torch::Tensor& value) {
+    const std::string file = dir.file(std::string(name) + ".mat");
+    write_dataset_file(file, d, MatFormat::V5);
+    update_mat_file(file, {{name, value}});
+    return SPIKERNN_ERROR_MESSAGE(read_dataset_file(file), ModelFormatError);
+  };
+  torch::Tensor units = d.spike_unit.to(torch::kDouble).reshape({1, -1});
+  units[0][3] = 3.7;
+  const std::string fraction = refused("spike_unit", units);
+  EXPECT_NE(fraction.find("variable 'spike_unit': expected integers, found 3.7 at element 4"),
+            std::string::npos)
+      << fraction;
+  torch::Tensor steps = d.spike_step.to(torch::kDouble).reshape({1, -1});
+  steps[0][0] = -0.5;
+  EXPECT_NE(refused("spike_step", steps).find("'spike_step': expected integers"),
+            std::string::npos);
+  torch::Tensor correct = d.correct.to(torch::kDouble).reshape({1, -1});
+  correct[0][1] = 2;
+  EXPECT_NE(refused("correct", correct).find("'correct': expected 0 or 1, found 2"),
+            std::string::npos);
+}
+
+// What other tools write: conditions as a cell array of strings (MATLAB's {'go', 'nogo'}, scipy's
+// object arrays) and v7.3 classes null-padded (h5py's fixed-length strings), both made by
+// tools/make_dataset_fixtures.py from one dataset.
+TEST(Dataset, ReadsCellConditionsAndNullPaddedClassesAsOtherToolsWriteThem) {
+  const TrialDataset cells =
+      read_dataset_file(testing::source_path("tests/data/dataset_cell_conditions_v5.mat"));
+  const TrialDataset padded =
+      read_dataset_file(testing::source_path("tests/data/dataset_null_padded_v73.mat"));
+  EXPECT_EQ(cells.conditions, (std::vector<std::string>{"go", "nogo"}));
+  EXPECT_EQ(cells.n_trials, 4);
+  EXPECT_GT(cells.spike_unit.numel(), 100);
+  expect_same(cells, padded);
 }
 
 TEST(Dataset, CommandWritesTheDatasetAndRefusesBadInputWithoutOutput) {

@@ -9,7 +9,8 @@ source tools/torch_wheel.sh
 
 venv=build-sanitize/venv
 torch_wheel "$venv"
-"$venv/bin/python3" -m pip install -q scikit-build-core numpy pytest
+# scipy and matplotlib: the port's tutorial and figures (tests/python/test_port_clients.py).
+"$venv/bin/python3" -m pip install -q scikit-build-core numpy pytest scipy matplotlib
 # The fused CUDA kernel for one architecture: nothing runs it on a machine without a GPU.
 CMAKE_ARGS="${torch_wheel_cmake_args[*]} -DTORCH_CUDA_ARCH_LIST=8.0" \
   CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) \

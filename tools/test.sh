@@ -27,10 +27,10 @@ docs() {
 }
 
 # The Python package's build and tests: Debian's Python, its torch (the build of libtorch-dev),
-# pybind11, pytest, tqdm for the progress bars and matplotlib for the example; h5py reads a trial
-# dataset as docs/experiments.md does.
+# pybind11, pytest, tqdm for the progress bars and matplotlib for the examples; h5py reads a trial
+# dataset as docs/experiments.md does; scipy saves a model as the port's tutorial does.
 install_packages doxygen python3-dev python3-torch pybind11-dev python3-pytest python3-tqdm \
-  python3-matplotlib python3-h5py
+  python3-matplotlib python3-h5py python3-scipy
 build() {
   bash tools/setup.sh
   cmake --build build -j "$(nproc)"

@@ -89,7 +89,8 @@ def LIF_network_fnc(model_or_path, scaling_factor, u, stims, downsample, use_ini
     r = _core.lif_network_fnc(
         model, float(scaling_factor), torch.as_tensor(u, dtype=torch.float64),
         str(stims.get("mode", "none")), _indices(stims.get("dur")), _indices(stims.get("units")),
-        int(downsample), bool(use_initial_weights), _config_json(config), _record(record))
+        _json.integer(downsample, "downsample"), bool(use_initial_weights), _config_json(config),
+        _record(record))
     params = {"dt": r["dt"], "T": r["T"], "nt": r["nt"], "w_out": _numpy(r["w_out"]),
               "td": _value(r["td"]), "td0": _value(r["td0"]), "IPSCs": _numpy(r.get("IPSCs"))}
     out = _numpy(r.get("out"))
@@ -121,8 +122,7 @@ def simulate_factors(model, scaling_factors, u_batch, seed=None, record=("spk", 
     factors = [float(f) for f in scaling_factors]
     settings = _config_json(config, scaling_factor=factors[0] if factors else None, noise=noise,
                             device=device)
-    return _core.simulate_factors(model, u, factors, settings, _record(record),
-                                  None if seed is None else int(seed))
+    return _core.simulate_factors(model, u, factors, settings, _record(record), _json.seed(seed))
 
 
 def format_spike_data(spikes, dt):

@@ -32,8 +32,9 @@ def simulate_dataset(model_path, task="go-nogo", trials_per_condition=100, scali
     try:
         d = _core.simulate_dataset(
             os.path.abspath(os.fspath(model_path)), task, _json.dumps(task_settings or {}),
-            int(trials_per_condition), None if scaling_factor is None else float(scaling_factor),
-            int(seed), int(batch_size), _json.dumps(settings),
+            _json.integer(trials_per_condition, "trials_per_condition"),
+            None if scaling_factor is None else float(scaling_factor),
+            _json.seed(seed), _json.integer(batch_size, "batch_size"), _json.dumps(settings),
             "" if output is None else os.fspath(output), update)
     finally:
         close()

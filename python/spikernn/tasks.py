@@ -20,12 +20,15 @@ run it on the C++ engine like the built-in tasks (``registered_tasks()`` lists t
     spikernn.lambda_grid_search("model.mat", task_type="pulse")
 """
 
+import os
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from . import _core, _json
+from .errors import ConfigError, InvalidArgument
 
 
 @dataclass
@@ -83,17 +86,88 @@ class Task:
         return bool(self.evaluate_trial(out.numpy(), Trial(None, condition, label, inputs)))
 
 
-class BuiltinTask:
+class AbstractSpikingTask(ABC):
+    """The port's base of a task evaluated on a spiking network (``spiking.tasks``): a subclass
+    defines its settings, ``generate_stimulus(trial_type=None)`` returning ``(u, label)``,
+    ``evaluate_trial(spiking_rnn, stimulus, label)`` (a dict with ``correct``) and
+    ``evaluate_performance(spiking_rnn, n_trials)``, where ``spiking_rnn`` is an
+    ``AbstractSpikingRNN`` whose ``simulate(stimulus, stims)`` returns ``(spikes, voltages,
+    output, params)``. Registered with ``SpikingTaskFactory.register_task``, it runs in
+    ``evaluate_task`` and ``python -m spikernn.eval_tasks`` as in the port."""
+
+    def __init__(self, settings=None):
+        self.settings = settings or self.get_default_settings()
+        self.validate_settings()
+
+    @abstractmethod
+    def get_default_settings(self):
+        """The task's settings when none are given."""
+
+    @abstractmethod
+    def validate_settings(self):
+        """Raises ValueError for settings the task cannot run."""
+
+    @abstractmethod
+    def generate_stimulus(self, trial_type=None):
+        """``(u, label)`` for a trial of ``trial_type`` (random when None)."""
+
+    @abstractmethod
+    def evaluate_trial(self, spiking_rnn, stimulus, label):
+        """Simulates one trial on ``spiking_rnn``; a dict with at least ``correct``."""
+
+    @abstractmethod
+    def evaluate_performance(self, spiking_rnn, n_trials=100):
+        """Accuracy over ``n_trials`` trials, as a dict."""
+
+    def create_plots_directory(self, base_dir):
+        plot_dir = os.path.join(base_dir, "plots")
+        os.makedirs(plot_dir, exist_ok=True)
+        return plot_dir
+
+    def get_sample_trial_types(self):
+        return []
+
+
+class TrialType(str):
+    """A trial's condition as ``generate_stimulus`` returns it: the name (``"go"``) that carries
+    the whole ``Trial``, so that ``evaluate_trial`` scores it as the engine does."""
+
+    def __new__(cls, trial):
+        value = super().__new__(cls, trial.condition)
+        value.trial = trial
+        return value
+
+
+def engine_task_settings(task_name, settings):
+    """The port's task settings in the engine's keys: ``T`` (trial length) is ``columns``; the
+    ``delay`` of the port's Go-NoGo defaults, which no Go-NoGo trial uses, is dropped."""
+    settings = dict(settings or {})
+    if "T" in settings:
+        if "columns" in settings:
+            raise ConfigError(f"{task_name} task settings: 'T' and 'columns' both given; they "
+                              f"are the same setting (the trial's stimulus columns)")
+        settings["columns"] = settings.pop("T")
+    if task_name.replace("_", "-") == "go-nogo":
+        settings.pop("delay", None)
+    return settings
+
+
+class BuiltinTask(AbstractSpikingTask):
     """A built-in task of the C++ engine with the port's task interface (``GoNogoSpikingTask``,
-    ``XORSpikingTask``, ``ManteSpikingTask``): settings validated by the engine's table,
-    ``generate_stimulus(trial_type=None)`` returning ``(u, trial_type)`` with the engine's stimulus,
-    ``evaluate_output(out, trial)`` scoring one output per LIF step as the grid search does."""
+    ``XORSpikingTask``, ``ManteSpikingTask``): settings validated by the engine's table (the
+    port's ``T`` taken for ``columns``), ``generate_stimulus(trial_type=None)`` returning ``(u,
+    trial_type)`` with the engine's stimulus, ``evaluate_output(out, trial)`` scoring one output
+    per LIF step as the grid search does, and the port's ``evaluate_trial(spiking_rnn, u,
+    trial_type)`` and ``evaluate_performance(spiking_rnn, n_trials)`` scored the same way (the
+    port's own classes score by other rules, docs/differences.md)."""
 
     task_name = None
+    count_key = "{}_trials"  # the port's name of a condition's trial count in evaluate_performance
 
     def __init__(self, settings=None, task_name=None):
         self.task_name = task_name or self.task_name
-        self._task = _core.make_task(self.task_name, _json.dumps(settings or {}))
+        self._task = _core.make_task(self.task_name,
+                                     _json.dumps(engine_task_settings(self.task_name, settings)))
         self.settings = _json.loads(self._task.settings_json)
 
     def get_default_settings(self):
@@ -115,11 +189,39 @@ class BuiltinTask:
 
     def generate_stimulus(self, trial_type=None):
         trial = self.generate_trial(trial_type)
-        return trial.u, trial.condition
+        return trial.u, TrialType(trial)
 
     def evaluate_output(self, out, trial):
         out = torch.as_tensor(np.asarray(out, dtype=np.float64)).ravel()
         return self._task.correct(out, trial.condition, float(trial.label), dict(trial.inputs))
+
+    def evaluate_trial(self, spiking_rnn, stimulus, label):
+        """Simulates ``stimulus`` on ``spiking_rnn`` and scores it; ``label`` is the trial type
+        ``generate_stimulus`` returned with it (a plain condition name is taken where the
+        condition alone decides the answer, as in Go-NoGo and XOR)."""
+        trial = getattr(label, "trial", None)
+        if trial is None:
+            trial = self.generate_trial(str(label))
+        trial = Trial(stimulus, trial.condition, trial.label, trial.inputs)
+        spikes, voltages, output, params = spiking_rnn.simulate(stimulus, {"mode": "none"})
+        return {"stimulus": stimulus, "label": label, "spikes": spikes, "voltages": voltages,
+                "output": output, "output_mean": float(np.mean(output)),
+                "correct": bool(self.evaluate_output(output, trial)), "params": params}
+
+    def evaluate_performance(self, spiking_rnn, n_trials=100):
+        """The port's accuracy over ``n_trials`` random trials on ``spiking_rnn``:
+        ``overall_accuracy``, and per condition ``<condition>_accuracy`` and its trial count."""
+        counts = {c: [0, 0] for c in self.get_sample_trial_types()}
+        for _ in range(n_trials):
+            stimulus, label = self.generate_stimulus()
+            counts[str(label)][0] += 1
+            counts[str(label)][1] += self.evaluate_trial(spiking_rnn, stimulus, label)["correct"]
+        result = {"overall_accuracy": sum(c for _, c in counts.values()) / n_trials}
+        for condition, (n, correct) in counts.items():
+            result[f"{condition}_accuracy"] = correct / n if n else 0
+        for condition, (n, _) in counts.items():
+            result[self.count_key.format(condition)] = n
+        return result
 
 
 class GoNogoSpikingTask(BuiltinTask):
@@ -128,6 +230,7 @@ class GoNogoSpikingTask(BuiltinTask):
 
 class XORSpikingTask(BuiltinTask):
     task_name = "xor"
+    count_key = "{}_count"
 
 
 class ManteSpikingTask(BuiltinTask):
@@ -135,11 +238,16 @@ class ManteSpikingTask(BuiltinTask):
 
 
 class SpikingTaskFactory:
-    """The port's task factory over the engine's registry."""
+    """The port's task factory: the engine's tasks, those registered from Python as
+    ``spikernn.Task`` (run on the engine) and the port's ``AbstractSpikingTask`` subclasses."""
+
+    _port_tasks = {}
 
     @classmethod
     def create_task(cls, task_name, settings=None):
         builtin = {c.task_name: c for c in (GoNogoSpikingTask, XORSpikingTask, ManteSpikingTask)}
+        if task_name in cls._port_tasks:
+            return cls._port_tasks[task_name](settings)
         if task_name in _python_tasks:
             return _python_tasks[task_name](settings)
         # Any other task of the engine's registry, found by the engine's rules ("go_nogo" too).
@@ -147,11 +255,20 @@ class SpikingTaskFactory:
 
     @classmethod
     def register_task(cls, task_name, task_class):
-        register_task(task_name, task_class)
+        """A ``spikernn.Task`` subclass runs on the engine (grid search, evaluation, datasets);
+        an ``AbstractSpikingTask`` subclass runs in Python, as the port runs it. Anything else
+        raises InvalidArgument (a ValueError, as the port raises)."""
+        if isinstance(task_class, type) and issubclass(task_class, AbstractSpikingTask):
+            cls._port_tasks[task_name] = task_class
+        elif isinstance(task_class, type) and issubclass(task_class, Task):
+            register_task(task_name, task_class)
+        else:
+            raise InvalidArgument(f"task class {task_class!r} must inherit from "
+                                  f"AbstractSpikingTask or spikernn.Task")
 
     @classmethod
     def list_available_tasks(cls):
-        return registered_tasks()
+        return registered_tasks() + [t for t in cls._port_tasks if t not in registered_tasks()]
 
 
 _python_tasks = {}

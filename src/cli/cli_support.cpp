@@ -174,7 +174,7 @@ void TaskRunFlags::add_to(CLI::App& command, const std::string& model_help,
       "example stim_on=50");
   trials_option_ = command.add_option(
       "--trials", trials_, trials_help + " (default " + std::to_string(default_trials) + ")");
-  seed_option_ = command.add_option("--seed", seed_, "Random seed (default 0)");
+  seed_option_ = add_seed_option(command, seed_, "Random seed (default 0)");
   batch_option_ =
       command.add_option("--batch-size", batch_size_,
                          "Trials simulated together (default " + std::to_string(kDefaultBatchSize) +

@@ -61,6 +61,19 @@ std::string absolute_path(const std::string& path);
 // Prints "spikernn: warning: MESSAGE" on stderr for each message this process has not printed.
 void print_warnings(const std::vector<std::string>& messages);
 
+// `--seed`. CLI11 reads "-1" into an unsigned integer as 2^64 - 1, so the flag takes digits only,
+// as a config's "seed" does.
+inline CLI::Option* add_seed_option(CLI::App& command, uint64_t& seed, const std::string& help) {
+  return command.add_option("--seed", seed, help)
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+            return digits ? std::string()
+                          : "expected an integer from 0 to 2^64 - 1, found '" + text + "'";
+          },
+          "SEED"));
+}
+
 inline CommandConfig load_command_config(const std::string& path, std::vector<std::string> keys,
                                          const std::vector<std::string>& path_keys) {
   return CommandConfig(path, std::move(keys), path_keys);

@@ -88,7 +88,7 @@ void add_dataset_command(CLI::App& app) {
                                  "Trials of each condition (default 100)");
   auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
                                  "λ (default: the model's opt_scaling_factor)");
-  auto* seed = cmd->add_option("--seed", f->seed, "Random seed (default 0)");
+  auto* seed = add_seed_option(*cmd, f->seed, "Random seed (default 0)");
   auto* batch = cmd->add_option("--batch-size", f->batch_size,
                                 "Trials simulated together (default " +
                                     std::to_string(kDefaultBatchSize) + "; results depend on it)");

@@ -138,9 +138,10 @@ void add_eval_command(CLI::App& app) {
                 EvaluationSettings{}.n_trials, "Folder for PNG plots (created if needed)");
   auto* lambda = cmd->add_option("--scaling-factor", f->scaling_factor,
                                  "λ (default: the model's opt_scaling_factor)");
-  cmd->add_option("--shard", f->shard,
-                  "I/N: run the I-th of N parts of the units and write its scores to --json; "
-                  "`spikernn merge` combines the parts");
+  auto* shard =
+      cmd->add_option("--shard", f->shard,
+                      "I/N: run the I-th of N parts of the units and write its scores to --json; "
+                      "`spikernn merge` combines the parts");
 
   // Inside the maker, as grid-search does: under mpirun every rank's errors reach rank 0.
   cmd->callback([=] {
@@ -154,7 +155,7 @@ void add_eval_command(CLI::App& app) {
           if (lambda->count()) scaling_factor = f->scaling_factor;
           return std::make_unique<EvalCommand>(s, scaling_factor, s.models);
         },
-        f->shard, &interrupt.flag());
+        shard->count() ? std::optional<std::string>(f->shard) : std::nullopt, &interrupt.flag());
   });
 }
 

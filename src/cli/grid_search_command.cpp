@@ -184,9 +184,10 @@ void add_grid_search_command(CLI::App& app) {
                     "With a folder: search again the models that already hold opt_scaling_factor "
                     "(default: skip them, as the MATLAB original does, so that an interrupted "
                     "search resumes)");
-  cmd->add_option("--shard", f->shard,
-                  "I/N: run the I-th of N parts of the units and write its scores to --json "
-                  "(nothing into the models); `spikernn merge` combines the parts");
+  auto* shard =
+      cmd->add_option("--shard", f->shard,
+                      "I/N: run the I-th of N parts of the units and write its scores to --json "
+                      "(nothing into the models); `spikernn merge` combines the parts");
 
   // Settings are read and models loaded inside the maker: under mpirun each rank does it, and a
   // rank that fails there reports to rank 0 like one that fails later.
@@ -221,7 +222,7 @@ void add_grid_search_command(CLI::App& app) {
           }
           return std::make_unique<GridSearchCommand>(s, setup, std::move(files), std::move(models));
         },
-        f->shard, &interrupt.flag());
+        shard->count() ? std::optional<std::string>(f->shard) : std::nullopt, &interrupt.flag());
   });
 }
 

@@ -146,7 +146,7 @@ void add_simulate_command(CLI::App& app) {
   auto* units = cmd->add_option("--stims-units", flags->stims_units,
                                 "Stimulated units, 0-based, comma-separated")
                     ->delimiter(',');
-  auto* seed = cmd->add_option("--seed", flags->seed, "Random seed (default: drawn, and printed)");
+  auto* seed = add_seed_option(*cmd, flags->seed, "Random seed (default: drawn, and printed)");
   flags->network.add_to(*cmd);
   auto* record =
       cmd->add_option("--record", flags->record,

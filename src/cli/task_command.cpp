@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 
 #include "mpi_world.hpp"
 #include "progress.hpp"
@@ -11,6 +12,8 @@
 
 namespace spikernn::cli {
 namespace {
+
+namespace fs = std::filesystem;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -42,6 +45,13 @@ std::vector<UnitScores> run_part(TaskCommand& c, const RunPart& part, bool show_
   return scores;
 }
 
+// A part names its models by absolute path: `spikernn merge` may run in another folder.
+std::vector<std::string> absolute_paths(const std::vector<std::string>& files) {
+  std::vector<std::string> paths;
+  for (const std::string& f : files) paths.push_back(fs::absolute(f).lexically_normal().string());
+  return paths;
+}
+
 void run_shard(TaskCommand& c, const RunPart& part, const std::atomic<bool>* cancel) {
   const std::string& file = c.settings().json;
   if (file.empty())
@@ -54,7 +64,7 @@ void run_shard(TaskCommand& c, const RunPart& part, const std::atomic<bool>* can
   const nlohmann::json j = {{"spikernn_version", version()},
                             {"command", c.name()},
                             {"config", config},
-                            {"models", c.models()},
+                            {"models", absolute_paths(c.models())},
                             {"shard", {{"index", part.index + 1}, {"count", part.count}}},
                             {"units", c.run().unit_count()},
                             {"seconds", seconds_since(start)},
@@ -135,18 +145,21 @@ RunPart parse_shard(const std::string& text) {
   return {index - 1, count};
 }
 
-void execute(const TaskCommandMaker& make, const std::string& shard,
+void execute(const TaskCommandMaker& make, const std::optional<std::string>& shard,
              const std::atomic<bool>* cancel) {
   if (mpi_world().size() > 1) {
-    if (!shard.empty())
+    if (shard)
       throw InvalidArgument("--shard: not under mpirun, where the ranks share the run already");
     run_rank(make, cancel);
     return;
   }
+  // Before any model is read: `--shard "$UNSET"` must not run the whole job.
+  const std::optional<RunPart> part =
+      shard ? std::optional<RunPart>(parse_shard(*shard)) : std::nullopt;
   const std::unique_ptr<TaskCommand> command = make();
   if (!command) return;
-  if (!shard.empty()) {
-    run_shard(*command, parse_shard(shard), cancel);
+  if (part) {
+    run_shard(*command, *part, cancel);
     return;
   }
   const auto start = std::chrono::steady_clock::now();

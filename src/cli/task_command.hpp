@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,7 @@ using TaskCommandMaker = std::function<std::unique_ptr<TaskCommand>()>;
 
 // Runs the command `make` gives: under mpirun as one rank of the job (rank 0 gathers and
 // finishes), with `shard` ("I/N", 1-based) as that shard of a job array, else whole.
-void execute(const TaskCommandMaker& make, const std::string& shard,
+void execute(const TaskCommandMaker& make, const std::optional<std::string>& shard,
              const std::atomic<bool>* cancel);
 
 // The part of a run a `--shard I/N` names (1 <= I <= N), 0-based.

@@ -168,8 +168,11 @@ void to_json(nlohmann::json& j, const EvaluationResult& r) {
        {"plots", r.plots},
        {"warnings", r.warnings},
        {"seconds", r.seconds}};
+  // The port's names for them: go_accuracy, go_trials, ...
   for (const auto& [condition, accuracy] : r.performance.condition_accuracy)
     j[condition + "_accuracy"] = accuracy;
+  for (const auto& [condition, trials] : r.performance.condition_trials)
+    j[condition + "_trials"] = trials;
   nlohmann::json curves = nlohmann::json::array();
   for (const auto& c : r.psychometric)
     curves.push_back({{"condition", c.condition},

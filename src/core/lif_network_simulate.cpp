@@ -146,6 +146,10 @@ std::vector<SimulationResult> LIFNetworkImpl::simulate_sets(
   if (u.dim() != 3 || u.size(1) != n_inputs())
     throw InvalidArgument("stimulus u: expected " + std::to_string(n_inputs()) +
                           " rows (the model's inputs), found shape " + c10::str(u.sizes()));
+  if (u.size(0) == 0)
+    throw InvalidArgument("stimulus u: expected a batch of at least one trial (B × " +
+                          std::to_string(n_inputs()) + " × columns), found shape " +
+                          c10::str(u.sizes()));
   if (!torch::isfinite(u).all().item<bool>())
     throw InvalidArgument("stimulus u: expected finite values, found NaN or Inf");
   validate_stims(stims, N);

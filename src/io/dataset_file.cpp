@@ -29,13 +29,24 @@ int64_t read_count(const MatReader& mat, const std::string& name) {
   return static_cast<int64_t>(value);
 }
 
-// A 1 × n or n × 1 variable as an n-vector.
+// A 1 × n or n × 1 variable as an n-vector of `type`: integers for kLong and 0 or 1 for kBool
+// (a value the conversion would truncate or wrap is refused, not changed).
 torch::Tensor read_vector(const MatReader& mat, const std::string& name, torch::ScalarType type) {
   const torch::Tensor t = mat.read_numeric(name);
   if (t.dim() != 2 || (t.size(0) != 1 && t.size(1) != 1 && t.numel() != 0))
     throw ModelFormatError(mat.path() + ": variable '" + name + "': expected a vector, found " +
                            "shape " + c10::str(t.sizes()));
-  return t.reshape({-1}).to(type);
+  const torch::Tensor v = t.reshape({-1});
+  const torch::Tensor fits = type == torch::kBool ? (v == 0).logical_or(v == 1)
+                                                  : (v == v.round()).logical_and(v.abs() <= 1e15);
+  if (!fits.all().item<bool>()) {
+    const int64_t at = (~fits).nonzero()[0][0].item<int64_t>();
+    throw ModelFormatError("'" + mat.path() + "': variable '" + name + "': expected " +
+                           (type == torch::kBool ? "0 or 1" : "integers") + ", found " +
+                           c10::str(v[at].item<double>()) + " at element " +
+                           std::to_string(at + 1));
+  }
+  return v.to(type);
 }
 
 }  // namespace

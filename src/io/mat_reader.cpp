@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "mat_v5_layout.hpp"
+#include "mat_v73_fallback.hpp"
 #include "matio_support.hpp"
 #include "spikernn/core/error.hpp"
 #include "spikernn/io/mat_file.hpp"
@@ -56,6 +57,38 @@ template <typename T>
 void copy_as_double(const void* data, size_t n, double* out) {
   const T* in = static_cast<const T*>(data);
   for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(in[i]);
+}
+
+// The rows of a char matrix; `what` names it in errors.
+std::vector<std::string> char_rows_of(const matvar_t& var, const std::string& what) {
+  if (var.class_type != MAT_C_CHAR || var.data == nullptr)
+    throw ModelFormatError(what +
+                           ": expected text (a char array, or a cell array of them), found " +
+                           class_name(var.class_type));
+  const size_t width = static_cast<size_t>(var.data_size);
+  if (width != 1 && width != 2 && width != 4)
+    throw ModelFormatError(what + ": expected text of 1, 2 or 4 bytes per character, found " +
+                           std::to_string(width));
+  const size_t n = var.nbytes / width, rows = var.rank == 2 ? var.dims[0] : 1;
+  std::vector<std::string> text(rows);
+  for (size_t i = 0; i < n; ++i) {
+    char c;
+    if (width == 1)
+      c = static_cast<const char*>(var.data)[i];
+    else if (width == 2)
+      c = static_cast<char>(static_cast<const uint16_t*>(var.data)[i]);
+    else
+      c = static_cast<char>(static_cast<const uint32_t*>(var.data)[i]);
+    text[i % rows] += c;  // column-major
+  }
+  return text;
+}
+
+// Mat_VarRead, or HDF5's reading of a v7.3 variable whose class matio would misread.
+MatVarPtr read_variable(void* mat, const std::string& path, const std::string& name) {
+  if (Mat_GetVersion(as_mat(mat)) == MAT_FT_MAT73 && has_null_padded_class(path, name))
+    return read_v73_variable(path, name);
+  return MatVarPtr(Mat_VarRead(as_mat(mat), name.c_str()));
 }
 
 }  // namespace
@@ -130,7 +163,7 @@ void MatReader::check_claimed_size(const std::string& name) const {
 
 torch::Tensor MatReader::read_numeric(const std::string& name) const {
   check_claimed_size(name);
-  MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
+  const MatVarPtr var = read_variable(mat_, path_, name);
   if (var == nullptr) {
     if (!has(name)) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
     throw ModelFormatError(describe(path_, name) + " could not be read (truncated or corrupted)");
@@ -195,40 +228,34 @@ torch::Tensor MatReader::read_numeric(const std::string& name) const {
   return t.permute(axes).contiguous();
 }
 
-std::vector<std::string> MatReader::char_rows(const std::string& name) const {
+std::vector<std::string> MatReader::text_rows(const std::string& name, bool cells) const {
   check_claimed_size(name);
-  MatVarPtr var(Mat_VarRead(as_mat(mat_), name.c_str()));
+  const MatVarPtr var = read_variable(mat_, path_, name);
   if (var == nullptr) throw ModelFormatError(describe(path_, name) + " is missing" + listing());
-  if (var->class_type != MAT_C_CHAR || var->data == nullptr)
-    throw ModelFormatError(describe(path_, name) + ": expected text (a char array), found " +
-                           class_name(var->class_type));
-  const size_t width = static_cast<size_t>(var->data_size);
-  if (width != 1 && width != 2 && width != 4)
-    throw ModelFormatError(describe(path_, name) + ": expected text of 1, 2 or 4 bytes per " +
-                           "character, found " + std::to_string(width));
-  const size_t n = var->nbytes / width, rows = var->rank == 2 ? var->dims[0] : 1;
-  std::vector<std::string> text(rows);
+  if (!cells || var->class_type != MAT_C_CELL) return char_rows_of(*var, describe(path_, name));
+  // MATLAB's {'a', 'b'} and scipy's object arrays of strings: one row a cell.
+  size_t n = 1;
+  for (int k = 0; k < var->rank; ++k) n *= var->dims[k];
+  std::vector<std::string> rows;
   for (size_t i = 0; i < n; ++i) {
-    char c;
-    if (width == 1)
-      c = static_cast<const char*>(var->data)[i];
-    else if (width == 2)
-      c = static_cast<char>(static_cast<const uint16_t*>(var->data)[i]);
-    else
-      c = static_cast<char>(static_cast<const uint32_t*>(var->data)[i]);
-    text[i % rows] += c;  // column-major
+    const matvar_t* cell = Mat_VarGetCell(var.get(), static_cast<int>(i));
+    const std::string where = describe(path_, name) + ", cell " + std::to_string(i + 1);
+    if (cell == nullptr) throw ModelFormatError(where + " could not be read");
+    std::string text;
+    for (const std::string& row : char_rows_of(*cell, where)) text += row;
+    rows.push_back(std::move(text));
   }
-  return text;
+  return rows;
 }
 
 std::string MatReader::read_string(const std::string& name) const {
   std::string text;
-  for (const std::string& row : char_rows(name)) text += row;
+  for (const std::string& row : text_rows(name, false)) text += row;
   return text;
 }
 
 std::vector<std::string> MatReader::read_strings(const std::string& name) const {
-  std::vector<std::string> rows = char_rows(name);
+  std::vector<std::string> rows = text_rows(name, true);
   for (std::string& row : rows) row.erase(row.find_last_not_of(' ') + 1);
   return rows;
 }

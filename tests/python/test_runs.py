@@ -3,6 +3,7 @@ Go-NoGo model (λ = 20 performs it, λ = 60 does not), what is written into the 
 Ctrl-C stopping a run with the file untouched."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,16 +39,27 @@ def test_grid_search_without_writing_leaves_the_file_as_it_was(model_copy):
     assert file_bytes(model_copy) == before
 
 
-def test_the_ports_form_searches_every_model_of_a_folder(model_copy):
+def test_the_ports_form_returns_the_optimum_and_searches_every_model_of_a_folder(model_copy,
+                                                                              capsys):
     folder = os.path.dirname(model_copy)
-    results = spikernn.lambda_grid_search(folder, "go-nogo", 8, [20, 60],
-                                          task_settings=SHORT_GO_NOGO, progress=False)
-    assert [r["opt_scaling_factor"] for r in results] == [20.0]
-    assert results[0] == dict(short_search(model_copy), seconds=results[0]["seconds"])
-    by_keyword = spikernn.lambda_grid_search(folder, task_name="go-nogo", n_trials=8,
-                                             scaling_factors=[20, 60],
-                                             task_settings=SHORT_GO_NOGO, progress=False)
-    assert by_keyword[0]["accuracy"] == results[0]["accuracy"]
+    best = spikernn.lambda_grid_search(folder, "go-nogo", 8, [20, 60],
+                                       task_settings=SHORT_GO_NOGO, progress=False)
+    assert isinstance(best, float) and best == 20.0
+    lines = capsys.readouterr().out.splitlines()  # what the port prints
+    assert lines[0] == "Analyzing go.mat for go-nogo task" and len(lines) == 5
+    assert lines[1].startswith("Performance for 20: ")
+    assert lines[2].startswith("Performance for 60: ")
+    assert lines[3:] == ["Best scaling factor: 20", "Saved results."]
+    stored = spikernn.load_rate_model(model_copy)
+    assert stored["opt_scaling_factor"].item() == 20.0
+    seed_form = short_search(model_copy, write_to_model=False)
+    np.testing.assert_array_equal(stored["all_perfs"].ravel(), seed_form["accuracy"])
+    # A second model: the port would stop after the first; spikernn searches both.
+    shutil.copy(model_copy, os.path.join(folder, "second.mat"))
+    both = spikernn.lambda_grid_search(folder, task_name="go-nogo", n_trials=8,
+                                       scaling_factors=[20, 60], task_settings=SHORT_GO_NOGO,
+                                       progress=False)
+    assert both == {model_copy: 20.0, os.path.join(folder, "second.mat"): 20.0}
 
 
 def test_progress_only_grows_and_reaches_the_total(model_copy):

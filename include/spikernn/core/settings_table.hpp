@@ -122,9 +122,10 @@ class SettingsTable {
   }
 
   /// Reads every key of `j` into `out` (absent keys keep their values). Throws ConfigError for an
-  /// unknown key or a value of the wrong type.
-  void read(const nlohmann::json& j, S& out) const {
-    json_fields::reject_unknown_keys(j, keys(), context_);
+  /// unknown key or a value of the wrong type; `context` names the settings in it when one table
+  /// serves several (the xor table reads the dms task's settings), else the table's own name.
+  void read(const nlohmann::json& j, S& out, const std::string& context = "") const {
+    json_fields::reject_unknown_keys(j, keys(), context.empty() ? context_ : context);
     for (const auto& s : settings_) s.read(j, out);
   }
 

@@ -32,12 +32,15 @@ class MatReader {
   torch::Tensor read_numeric(const std::string& name) const;
   /// A char array as text (one row). Throws ModelFormatError for a missing or non-char variable.
   std::string read_string(const std::string& name) const;
-  /// A char matrix as its rows, trailing spaces removed (the inverse of MatVariable::strings).
+  /// A char matrix as its rows, or a cell array of char arrays as its cells (MATLAB's
+  /// `{'a', 'b'}`, scipy's object arrays), trailing spaces removed (the inverse of
+  /// MatVariable::strings).
   std::vector<std::string> read_strings(const std::string& name) const;
 
  private:
   std::string listing() const;  ///< " (the file holds: a, b, c)" for error messages
-  std::vector<std::string> char_rows(const std::string& name) const;  ///< a char matrix's rows
+  /// A char matrix's rows; with `cells`, a cell array's char arrays, one a row.
+  std::vector<std::string> text_rows(const std::string& name, bool cells) const;
   /// Throws ModelFormatError when `name`'s dimensions claim more elements than the file could
   /// hold even compressed, before matio allocates them.
   void check_claimed_size(const std::string& name) const;

@@ -11,12 +11,13 @@
 
 namespace spikernn {
 
-// Settings read from a task_settings object through their table (unknown keys refused), over
-// `defaults`.
+// Settings read from a task_settings object through their table (unknown keys refused, naming
+// `context` or else the table), over `defaults`.
 template <typename S>
-S read_settings(const SettingsTable<S>& table, const nlohmann::json& j, S defaults = {}) {
+S read_settings(const SettingsTable<S>& table, const nlohmann::json& j, S defaults = {},
+                const std::string& context = "") {
   S settings = std::move(defaults);
-  table.read(j, settings);
+  table.read(j, settings, context);
   return settings;
 }
 

@@ -42,9 +42,9 @@ XorTask::XorTask(XorSettings settings, std::string name) : s_(settings), name_(s
 }
 
 XorTask::XorTask(const nlohmann::json& j, std::string name)
-    : XorTask(
-          read_settings(xor_settings_table(), j, name == "dms" ? dms_settings() : XorSettings{}),
-          name) {}
+    : XorTask(read_settings(xor_settings_table(), j, name == "dms" ? dms_settings() : XorSettings{},
+                            name + " task settings"),
+              name) {}
 
 nlohmann::json XorTask::settings() const { return xor_settings_table().write(s_); }
 
