@@ -9,8 +9,8 @@ import numpy as np
 
 from . import _core, _json, _port_plots
 from ._port_cli import model_parser, run_main
-from .conversion import LIF_network_fnc, load_model
-from .eval_tasks import load_model_and_scaling_factor
+from .conversion import LIF_network_fnc
+from .eval_tasks import model_and_factor
 from .runs import _run, _settings
 
 _PORT_MODEL_DIR = "models/go-nogo/P_rec_0.2_Taus_4.0_20.0"
@@ -46,25 +46,26 @@ def eval_go_nogo(model_path=None, scaling_factor=None, n_trials=None, plot_resul
                 True if plot_results is None else bool(plot_results), options)
 
 
-def port_trial_settings(settings, defaults, keys):
-    """The port's task settings as the integers it reads, printing the defaults when none are
-    given as the port does."""
-    if settings is None:
-        print("Using default task settings: " +
-              ", ".join(f"{k}={defaults[k]}" for k in keys))
-        settings = defaults
-    return [int(settings[k]) for k in keys]
-
-
-def _eval_go_nogo_port_form(model_dir, factor, settings):
-    model_path, factor = load_model_and_scaling_factor(model_dir, factor, verbose=False)
+def port_single_trials(model_dir, factor, factor_label, settings, defaults):
+    """What the port's eval_go_nogo and eval_xor do before their trials, with its printing: the
+    first model of ``model_dir``, λ (``factor`` or the stored one), the ``plots`` folder beside
+    the model, and the trial's ``T``, ``stim_on``, ``stim_dur`` and ``delay`` (``settings``, else
+    ``defaults``, printed as the port does)."""
+    model_path, model, factor = model_and_factor(model_dir, factor, False)
     print(f"Using model file: {model_path}")
     plot_dir = _port_plots.plots_dir(os.path.dirname(model_path))
     print(f"Plots will be saved to: {plot_dir}")
-    print(f"Optimal scaling factor: {factor}")
-    T, stim_on, stim_dur, _ = port_trial_settings(settings, _PORT_SETTINGS,
-                                                  ("T", "stim_on", "stim_dur", "delay"))
-    model = load_model(model_path)
+    print(f"{factor_label}: {factor}")
+    keys = ("T", "stim_on", "stim_dur", "delay")
+    if settings is None:
+        print("Using default task settings: " + ", ".join(f"{k}={defaults[k]}" for k in keys))
+        settings = defaults
+    return model, factor, plot_dir, [int(settings[k]) for k in keys]
+
+
+def _eval_go_nogo_port_form(model_dir, factor, settings):
+    model, factor, plot_dir, (T, stim_on, stim_dur, _) = port_single_trials(
+        model_dir, factor, "Optimal scaling factor", settings, _PORT_SETTINGS)
     u_nogo = np.zeros((1, T))
     u_go = np.zeros((1, T))
     u_go[0, stim_on:stim_on + stim_dur] = 1

@@ -20,8 +20,8 @@ from .tasks import BuiltinTask, SpikingTaskFactory, engine_task_settings
 
 class LIFNetworkAdapter(AbstractSpikingRNN):
     """The port's adapter of ``LIF_network_fnc`` to ``AbstractSpikingRNN``: ``simulate`` runs
-    one trial at ``scaling_factor`` and returns ``(spikes, None, output, params)``. The model is
-    read once."""
+    one trial at ``scaling_factor`` and returns ``(spikes, None, output, params)``. The model (a
+    path or a loaded ``RateModel``) is read once."""
 
     def __init__(self, model_path, scaling_factor):
         self.model = load_model(model_path)
@@ -52,21 +52,27 @@ def load_model_and_scaling_factor(model_dir, optimal_scaling_factor=None, *, ver
     """The first ``.mat`` file of ``model_dir`` (by name; or ``model_dir`` itself when it is a
     file) and the scaling factor to run it at: ``optimal_scaling_factor``, else the model's
     stored ``opt_scaling_factor`` (InvalidArgument naming the file when it has none)."""
+    model_path, _, factor = model_and_factor(model_dir, optimal_scaling_factor, verbose)
+    return model_path, factor
+
+
+def model_and_factor(model_dir, optimal_scaling_factor, verbose):
+    """``load_model_and_scaling_factor`` with the model it read: ``(path, RateModel, λ)``."""
     model_path = _core.model_files(os.fspath(model_dir))[0]
+    model = load_model(model_path)
     if verbose:
         print(f"Using model file: {model_path}")
     if optimal_scaling_factor is not None:
         if verbose:
             print(f"Using provided scaling factor: {optimal_scaling_factor}")
-        return model_path, float(optimal_scaling_factor)
-    stored = load_model(model_path).opt_scaling_factor
-    if stored is None:
+        return model_path, model, float(optimal_scaling_factor)
+    if model.opt_scaling_factor is None:
         raise InvalidArgument(
             f"'{model_path}': variable 'opt_scaling_factor' not found; run lambda_grid_search "
             f"first or give the scaling factor (--scaling_factor)")
     if verbose:
-        print(f"Using scaling factor from model: {stored}")
-    return model_path, float(stored)
+        print(f"Using scaling factor from model: {model.opt_scaling_factor}")
+    return model_path, model, float(model.opt_scaling_factor)
 
 
 def evaluate_task(task_name, model_dir, optimal_scaling_factor=None, task_settings=None,
@@ -81,10 +87,10 @@ def evaluate_task(task_name, model_dir, optimal_scaling_factor=None, task_settin
     ``correct``, ``params``, ...). The port's task settings (``T``, ``stim_on``, ...) are taken.
     A task registered from Python as an ``AbstractSpikingTask`` runs the port's way: one trial,
     then its ``create_visualization`` when ``save_plots``."""
-    model_path, factor = load_model_and_scaling_factor(model_dir, optimal_scaling_factor)
+    model_path, model, factor = model_and_factor(model_dir, optimal_scaling_factor, True)
     task = SpikingTaskFactory.create_task(task_name, task_settings)
     print(f"Created {type(task).__name__} with settings: {task.settings}")
-    spiking_rnn = LIFNetworkAdapter(model_path, factor)
+    spiking_rnn = LIFNetworkAdapter(model, factor)
     if not isinstance(task, BuiltinTask):
         return _evaluate_the_ports_way(task, spiking_rnn, model_path, save_plots)
     settings = _settings(n_trials=n_trials, seed=seed, config=config)

@@ -9,8 +9,7 @@ import numpy as np
 from . import _port_plots
 from ._port_cli import model_parser, run_main
 from .conversion import LIF_network_fnc
-from .eval_go_nogo import port_trial_settings
-from .eval_tasks import load_model_and_scaling_factor
+from .eval_go_nogo import port_single_trials
 
 # The port's eval_xor trial when no settings are given.
 _PORT_SETTINGS = {"T": 400, "stim_on": 50, "stim_dur": 50, "delay": 20}
@@ -21,19 +20,13 @@ def eval_xor(model_dir="models/xor/", optimal_scaling_factor=None, settings=None
     ``optimal_scaling_factor`` (else the stored ``opt_scaling_factor``), its noise from torch's
     global generator, and the port's figure of its output in ``model_dir/plots``; returns None,
     as the port does. For accuracy over many trials, use ``spikernn.evaluate(path, "xor")``."""
-    model_path, factor = load_model_and_scaling_factor(model_dir, optimal_scaling_factor,
-                                                       verbose=False)
-    print(f"Using model file: {model_path}")
-    plot_dir = _port_plots.plots_dir(os.path.dirname(model_path))
-    print(f"Plots will be saved to: {plot_dir}")
-    print(f"Using scaling factor: {factor}")
-    T, stim_on, stim_dur, delay = port_trial_settings(settings, _PORT_SETTINGS,
-                                                      ("T", "stim_on", "stim_dur", "delay"))
+    model, factor, plot_dir, (T, stim_on, stim_dur, delay) = port_single_trials(
+        model_dir, optimal_scaling_factor, "Using scaling factor", settings, _PORT_SETTINGS)
     u = np.zeros((2, T))
     u[0, stim_on:stim_on + stim_dur] = 1
     u[1, stim_on + stim_dur + delay:stim_on + 2 * stim_dur + delay] = 1
     print("Running simulation for a single '++' trial...")
-    out, params = LIF_network_fnc(model_path, factor, u, {"mode": "none"}, 1, False)[5:]
+    out, params = LIF_network_fnc(model, factor, u, {"mode": "none"}, 1, False)[5:]
     print("...Simulation finished.")
     _port_plots.plot_outputs(_port_plots.step_times(params), [("++ Trial Output", "g", out)],
                              "XOR Network Output",
